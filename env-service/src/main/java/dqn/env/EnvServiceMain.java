@@ -1,0 +1,15 @@
+package dqn.env;
+
+import dqn.runtime.ServiceLauncher;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/** Entry point of the env-service. */
+@QuarkusMain
+public final class EnvServiceMain {
+
+  private EnvServiceMain() {}
+
+  public static void main(String... args) {
+    ServiceLauncher.run("env-service", args);
+  }
+}

@@ -1,0 +1,15 @@
+package dqn.inference;
+
+import dqn.runtime.ServiceLauncher;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/** Entry point of the inference-service. */
+@QuarkusMain
+public final class InferenceServiceMain {
+
+  private InferenceServiceMain() {}
+
+  public static void main(String... args) {
+    ServiceLauncher.run("inference-service", args);
+  }
+}

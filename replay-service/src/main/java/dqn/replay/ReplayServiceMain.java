@@ -1,0 +1,15 @@
+package dqn.replay;
+
+import dqn.runtime.ServiceLauncher;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/** Entry point of the replay-service. */
+@QuarkusMain
+public final class ReplayServiceMain {
+
+  private ReplayServiceMain() {}
+
+  public static void main(String... args) {
+    ServiceLauncher.run("replay-service", args);
+  }
+}

@@ -1,0 +1,10 @@
+package dqn.replay;
+
+import dqn.testkit.ServiceStartupContract;
+
+class ReplayServiceStartupIT extends ServiceStartupContract {
+
+  ReplayServiceStartupIT() {
+    super("dqn.v1.ReplayService");
+  }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Makes a fresh machine ready to build, test and run dqn: checks the tools, installs the system
+# packages that are missing (as root, with apt-get), and fetches ALE. Safe to run again.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+fail() { echo "setup: $*" >&2; exit 1; }
+
+command -v java >/dev/null || fail "java not found: install a JDK 17 or newer"
+command -v mvn >/dev/null || fail "mvn not found: install Apache Maven 3.8 or newer"
+command -v python3 >/dev/null || fail "python3 not found: install Python 3 with pip"
+java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+(( ${java_major%%.*} >= 17 )) || fail "java $java_major found: dqn needs Java 17 or newer"
+
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+# ALE's native library refers to the Python C API, which the loader must resolve (never run).
+ldconfig -p | grep -q 'libpython3\.11\.so\.1\.0' || missing+=(libpython3.11)
+command -v g++ >/dev/null || missing+=(g++)
+if (( ${#missing[@]} )); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    fail "missing ${missing[*]}: install with 'sudo apt-get install ${missing[*]}'"
+  fi
+fi
+
+"$root/scripts/fetch-ale.sh"

@@ -1,0 +1,42 @@
+package dqn.runtime;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusBindException;
+
+/**
+ * Starts a dqn service and turns start-up failures into messages a person can act on. Quarkus
+ * alone reports a busy port without saying which setting moves the service elsewhere.
+ */
+public final class ServiceLauncher {
+
+  /** The environment variable every service reads its port from (quarkus.http.port). */
+  public static final String PORT_VARIABLE = "DQN_PORT";
+
+  private ServiceLauncher() {}
+
+  /** Runs the service until it is shut down; exits the JVM with status 1 if it cannot start. */
+  public static void run(String serviceName, String... args) {
+    Quarkus.run(
+        null,
+        (exitCode, failure) -> {
+          QuarkusBindException busy = findBindFailure(failure);
+          if (busy != null) {
+            System.err.printf(
+                "%s cannot start: port %d is already in use. Stop the process holding it, or choose"
+                    + " another port with %s=<port> (or -Dquarkus.http.port=<port>).%n",
+                serviceName, busy.getPort(), PORT_VARIABLE);
+          }
+          System.exit(exitCode);
+        },
+        args);
+  }
+
+  private static QuarkusBindException findBindFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof QuarkusBindException bind) {
+        return bind;
+      }
+    }
+    return null;
+  }
+}
