@@ -29,3 +29,16 @@ if (( ${#missing[@]} )); then
 fi
 
 "$root/scripts/fetch-ale.sh"
+
+# A Python environment for the tests' outside references (gymnasium parity, onnx checker), in
+# .cache/pyenv; rebuilt only when python/requirements-test.txt changes.
+pyenv="$root/.cache/pyenv"
+stamp="$pyenv/.requirements-$(sha256sum "$root/python/requirements-test.txt" | cut -c1-16)"
+if [[ ! -f "$stamp" ]]; then
+  echo "setup: creating the test reference Python environment in $pyenv"
+  rm -rf "$pyenv"
+  python3 -m venv "$pyenv"
+  "$pyenv/bin/python" -m pip install --quiet -r "$root/python/requirements-test.txt"
+  touch "$stamp"
+fi
+echo "setup: test reference Python ready in $pyenv"
