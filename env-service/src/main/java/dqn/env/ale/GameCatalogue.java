@@ -1,0 +1,136 @@
+package dqn.env.ale;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Every ROM of a ROM folder that ALE supports, under its ALE name, with its action sets.
+ *
+ * <p>The scan only checks each ROM's MD5 (fast); a game's action sets are read on first use,
+ * because ALE needs about 130 ms to load a ROM (104 ROMs: some 15 s of CPU). {@link #games()}
+ * reads the missing ones in parallel; {@link #warmUp()} does it ahead of time.
+ */
+public final class GameCatalogue {
+
+  private static final Logger LOG = Logger.getLogger(GameCatalogue.class);
+
+  private final Map<String, Path> roms;
+  private final Map<String, Game> games = new ConcurrentHashMap<>();
+
+  private GameCatalogue(Map<String, Path> roms) {
+    this.roms = roms;
+  }
+
+  /** Lists the folder's {@code *.bin} files that ALE supports; ALE must be loaded. */
+  public static GameCatalogue scan(Path romDirectory) {
+    Map<String, Path> roms = new TreeMap<>();
+    List<String> unsupported = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(romDirectory, "*.bin")) {
+      for (Path rom : files) {
+        String name = rom.getFileName().toString().replaceFirst("\\.bin$", "");
+        if (AleNative.supportedRom(rom.toAbsolutePath().toString()) != null) {
+          roms.put(name, rom.toAbsolutePath());
+        } else {
+          unsupported.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list ROMs in " + romDirectory, e);
+    }
+    if (!unsupported.isEmpty()) {
+      // The wheel ships a few two-player-only ROMs that single-agent ALE cannot run.
+      LOG.infof("ROMs ALE cannot emulate, left out: %s", unsupported);
+    }
+    return new GameCatalogue(roms);
+  }
+
+  /** Names of all games, sorted. */
+  public List<String> names() {
+    return List.copyOf(roms.keySet());
+  }
+
+  public int size() {
+    return roms.size();
+  }
+
+  public boolean contains(String name) {
+    return roms.containsKey(name);
+  }
+
+  /** The game with its action sets (read from ALE on first use). */
+  public Optional<Game> find(String name) {
+    Path rom = roms.get(name);
+    if (rom == null) {
+      return Optional.empty();
+    }
+    return Optional.of(games.computeIfAbsent(name, key -> readActionSets(key, rom)));
+  }
+
+  /** All games, sorted by name. */
+  public List<Game> games() {
+    return roms.keySet().parallelStream().map(name -> find(name).orElseThrow()).sorted(
+        Comparator.comparing(Game::name)).toList();
+  }
+
+  /** Reads every game's action sets now, so that the first {@link #games()} answers at once. */
+  public void warmUp() {
+    long start = System.nanoTime();
+    games();
+    LOG.infof("game catalogue: %d games ready in %.1f s", size(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The known game names closest to {@code name} (edit distance), best first. */
+  public List<String> closest(String name, int count) {
+    String wanted = name.toLowerCase().replace(' ', '_').replace('-', '_');
+    return roms.keySet().stream()
+        .sorted(
+            Comparator.<String>comparingInt(known -> distance(wanted, known))
+                .thenComparing(Comparator.naturalOrder()))
+        .limit(count)
+        .toList();
+  }
+
+  private static Game readActionSets(String name, Path rom) {
+    try (AleEmulator ale = AleEmulator.open()) {
+      ale.loadRom(rom);
+      return new Game(name, rom, ale.minimalActionSet(), ale.legalActionSet());
+    }
+  }
+
+  /** Levenshtein distance, except that a known name containing the wanted one counts as 1. */
+  private static int distance(String wanted, String known) {
+    if (wanted.equals(known)) {
+      return 0;
+    }
+    if (!wanted.isEmpty() && known.contains(wanted)) {
+      return 1;
+    }
+    int[] previous = new int[known.length() + 1];
+    int[] current = new int[known.length() + 1];
+    for (int j = 0; j <= known.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= wanted.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= known.length(); j++) {
+        int substitution = previous[j - 1] + (wanted.charAt(i - 1) == known.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[known.length()];
+  }
+}
