@@ -1,11 +1,14 @@
 package dqn.qnetwork.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dqn.qnetwork.QNetworkSpec;
 import dqn.qnetwork.QNetworkWeights;
+import dqn.qnetwork.onnx.proto.GraphProto;
+import dqn.qnetwork.onnx.proto.ModelProto;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,26 +29,50 @@ class OnnxCheckerTest {
             "    onnx.checker.check_model(onnx.load(path), full_check=True)",
             "    print('ok', path)");
 
+    private record Checked(int exitCode, String output) {
+    }
+
     @Test
     void officialCheckerAcceptsEveryVariant(@TempDir Path dir) throws Exception {
-        List<String> command = new ArrayList<>(List.of(python().toString(), "-c", CHECK));
         List<QNetworkSpec> specs = TestNetworks.all();
+        List<Path> files = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             Path file = dir.resolve("model-" + i + ".onnx");
             OnnxQNetworkWriter.write(QNetworkWeights.random(specs.get(i), i), Map.of(
                     OnnxMetadata.GAME, "test", OnnxMetadata.UPDATE_STEP, "1"), file);
-            command.add(file.toString());
+            files.add(file);
         }
+        Checked checked = check(files);
+        assertEquals(0, checked.exitCode(), "onnx.checker refused a model:\n" + checked.output());
+        for (int i = 0; i < specs.size(); i++) {
+            assertTrue(checked.output().contains("ok " + files.get(i)), specs.get(i) + " was not checked:\n"
+                    + checked.output());
+        }
+    }
+
+    /** The same harness fails on a graph whose node order is broken, so the check above is not vacuous. */
+    @Test
+    void checkerRefusesABrokenGraph(@TempDir Path dir) throws Exception {
+        ModelProto model = OnnxQNetworkWriter.toModel(QNetworkWeights.random(QNetworkSpec.nips2013(4), 0), Map.of());
+        GraphProto.Builder graph = model.getGraph().toBuilder();
+        graph.removeNode(2); // conv1: its Relu now reads a tensor nothing produces
+        Path file = dir.resolve("broken.onnx");
+        Files.write(file, model.toBuilder().setGraph(graph).build().toByteArray());
+        Checked checked = check(List.of(file));
+        assertNotEquals(0, checked.exitCode(), "the checker accepted a broken graph:\n" + checked.output());
+        assertTrue(checked.output().contains("conv1_out"), checked.output());
+    }
+
+    private static Checked check(List<Path> files) throws Exception {
+        List<String> command = new ArrayList<>(List.of(python().toString(), "-c", CHECK));
+        files.forEach(f -> command.add(f.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             fail("the ONNX checker did not finish within 60 s");
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "onnx.checker refused a model:\n" + output);
-        for (int i = 0; i < specs.size(); i++) {
-            assertTrue(output.contains("model-" + i + ".onnx"), specs.get(i) + " was not checked:\n" + output);
-        }
+        return new Checked(process.exitValue(),
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     /** The project's Python environment, found by walking up from the working directory. */
