@@ -110,9 +110,8 @@ public final class QNetworkSpec {
         }
 
         this.convLayers = buildConvLayers();
-        int flat = convLayers.isEmpty() ? observationShape[0] : convLayers.get(convLayers.size() - 1).outputSize();
         List<DenseLayer> trunk = new ArrayList<>();
-        int width = flat;
+        int width = flattenedSize();
         int shared = dueling ? this.hiddenSizes.size() - 1 : this.hiddenSizes.size();
         for (int j = 0; j < shared; j++) {
             trunk.add(new DenseLayer("fc" + (j + 1), width, this.hiddenSizes.get(j), true));

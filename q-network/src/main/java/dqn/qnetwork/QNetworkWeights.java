@@ -6,14 +6,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
  * The parameter values of one {@link QNetworkSpec}: one float array per named parameter, in
- * row-major PyTorch layout, checked against the spec when built. Immutable: arrays are copied in
- * and out.
+ * row-major PyTorch layout, checked against the spec when built. Immutable (arrays are copied in
+ * and out), so one instance may be shared between threads.
  */
 public final class QNetworkWeights {
 
@@ -74,7 +75,7 @@ public final class QNetworkWeights {
             fill(values, spec.parameter(l.weightName()), l.fanIn(), rng);
             fill(values, spec.parameter(l.biasName()), l.fanIn(), rng);
         }
-        for (var group : java.util.List.of(spec.trunkLayers(), spec.valueLayers(), spec.advantageLayers())) {
+        for (List<DenseLayer> group : List.of(spec.trunkLayers(), spec.valueLayers(), spec.advantageLayers())) {
             for (DenseLayer l : group) {
                 fill(values, spec.parameter(l.weightName()), l.inFeatures(), rng);
                 fill(values, spec.parameter(l.biasName()), l.inFeatures(), rng);

@@ -1,5 +1,6 @@
 package dqn.qnetwork;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -62,7 +63,7 @@ public final class ReferenceForward {
         long expected = (long) batchSize * spec.observationSize();
         if (length != expected) {
             throw new IllegalArgumentException("observations hold " + length + " values; batch " + batchSize
-                    + " of shape " + java.util.Arrays.toString(spec.observationShape()) + " needs " + expected);
+                    + " of shape " + Arrays.toString(spec.observationShape()) + " needs " + expected);
         }
     }
 

@@ -8,6 +8,7 @@ import dqn.qnetwork.onnx.proto.ModelProto;
 import dqn.qnetwork.onnx.proto.StringStringEntryProto;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -164,7 +165,7 @@ public final class OnnxMetadata {
     public static String sha256Hex(Path file) throws IOException {
         MessageDigest digest = digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
  * Initializers carry the parameter names of {@link QNetworkSpec} as little-endian raw_data.
  * IR version {@value #IR_VERSION}, default-domain opset {@value #OPSET_VERSION}: ONNX Runtime 1.22
  * refuses IR 11, and opset 13 still takes ReduceMean's axes as an attribute.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class OnnxQNetworkWriter {
 
