@@ -1,11 +1,227 @@
 package dqn.replay.grpc;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dqn.replay.buffer.InsertResult;
+import dqn.replay.buffer.Replay;
+import dqn.replay.buffer.ReplayStatistics;
+import dqn.replay.buffer.SampledBatch;
+import dqn.replay.buffer.SamplingMode;
+import dqn.replay.buffer.Step;
+import dqn.replay.ratelimit.RateLimiter;
+import dqn.v1.DType;
+import dqn.v1.GetStatsRequest;
+import dqn.v1.InsertAck;
+import dqn.v1.InsertRequest;
+import dqn.v1.RateLimiterSettings;
 import dqn.v1.ReplayServiceGrpc;
+import dqn.v1.ReplayStats;
+import dqn.v1.SampleRequest;
+import dqn.v1.SampleResponse;
+import dqn.v1.Tensor;
+import dqn.v1.TimeStep;
+import dqn.v1.UpdatePrioritiesRequest;
+import dqn.v1.UpdatePrioritiesResponse;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 
-/**
- * The gRPC edge of the replay-service. Scaffolding: every RPC answers UNIMPLEMENTED (the generated
- * base class's behaviour) until the service's own issue implements it.
- */
+/** The gRPC edge of the replay: converts messages and calls one {@link Replay} method each. */
 @GrpcService
-public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {}
+public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
+
+  private final Replay replay;
+
+  @Inject
+  public ReplayGrpcService(Replay replay) {
+    this.replay = replay;
+  }
+
+  @Override
+  @Blocking
+  public StreamObserver<InsertRequest> insert(StreamObserver<InsertAck> acks) {
+    Context context = Context.current();
+    return new StreamObserver<>() {
+      private boolean failed;
+
+      @Override
+      public void onNext(InsertRequest request) {
+        if (failed) {
+          return;
+        }
+        try {
+          InsertResult result =
+              replay.insert(request.getStreamId(), steps(request), context::isCancelled);
+          acks.onNext(
+              InsertAck.newBuilder()
+                  .setStreamId(request.getStreamId())
+                  .setAckedSequence(Math.max(0, result.ackedSequence()))
+                  .setTransitionsAdded(result.transitionsAdded())
+                  .build());
+        } catch (RuntimeException e) {
+          failed = true;
+          acks.onError(ReplayStatus.toStatus(e));
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        failed = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!failed) {
+          acks.onCompleted();
+        }
+      }
+    };
+  }
+
+  private static List<Step> steps(InsertRequest request) {
+    List<Step> steps = new ArrayList<>(request.getStepsCount());
+    for (TimeStep s : request.getStepsList()) {
+      steps.add(
+          new Step(
+              s.getSequence(), s.getEpisodeStart(), s.getAction(), s.getReward(), s.getTerminated(),
+              s.getTruncated(), s.getFrame().toByteArray()));
+    }
+    return steps;
+  }
+
+  @Override
+  @Blocking
+  public void sample(SampleRequest request, StreamObserver<SampleResponse> response) {
+    try {
+      SampledBatch batch =
+          replay.sample(
+              request.getBatchSize(),
+              mode(request),
+              request.hasBeta() ? request.getBeta() : null,
+              request.getTimeoutMs());
+      int b = batch.size();
+      List<Long> shape = new ArrayList<>();
+      shape.add((long) b);
+      for (long d : observationShape()) {
+        shape.add(d);
+      }
+      SampleResponse.Builder out = SampleResponse.newBuilder();
+      for (int i = 0; i < b; i++) {
+        out.addIds(batch.ids()[i])
+            .addActions(batch.actions()[i])
+            .addReturns(batch.returns()[i])
+            .addDiscounts(batch.discounts()[i])
+            .addWeights(batch.weights()[i])
+            .addProbabilities(batch.probabilities()[i]);
+      }
+      out.setObservations(uint8(shape, batch.observations()))
+          .setNextObservations(uint8(shape, batch.nextObservations()));
+      response.onNext(out.build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(ReplayStatus.toStatus(e));
+    }
+  }
+
+  private static SamplingMode mode(SampleRequest request) {
+    return switch (request.getMode()) {
+      case SAMPLING_MODE_UNIFORM -> SamplingMode.UNIFORM;
+      case SAMPLING_MODE_PRIORITIZED -> SamplingMode.PRIORITIZED;
+      case SAMPLING_MODE_UNSPECIFIED -> null;
+      default ->
+          throw new dqn.replay.buffer.ReplayException.InvalidRequest(
+              "unknown sampling mode " + request.getModeValue()
+                  + ": use SAMPLING_MODE_UNIFORM or SAMPLING_MODE_PRIORITIZED");
+    };
+  }
+
+  private static Tensor uint8(List<Long> shape, byte[] data) {
+    // The array is freshly built for this response and never changed again.
+    ByteString bytes = UnsafeByteOperations.unsafeWrap(data);
+    return Tensor.newBuilder().addAllShape(shape).setDtype(DType.DTYPE_UINT8).setData(bytes).build();
+  }
+
+  private long[] observationShape() {
+    return new long[] {
+      replay.settings().frameStack(), replay.settings().frameHeight(), replay.settings().frameWidth()
+    };
+  }
+
+  @Override
+  @Blocking
+  public void updatePriorities(
+      UpdatePrioritiesRequest request, StreamObserver<UpdatePrioritiesResponse> response) {
+    try {
+      long[] ids = request.getIdsList().stream().mapToLong(Long::longValue).toArray();
+      float[] priorities = new float[request.getPrioritiesCount()];
+      for (int i = 0; i < priorities.length; i++) {
+        priorities[i] = request.getPriorities(i);
+      }
+      long updated = replay.updatePriorities(ids, priorities);
+      response.onNext(UpdatePrioritiesResponse.newBuilder().setUpdated(updated).build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(ReplayStatus.toStatus(e));
+    }
+  }
+
+  @Override
+  @Blocking
+  public void getStats(GetStatsRequest request, StreamObserver<ReplayStats> response) {
+    try {
+      ReplayStatistics s = replay.statistics();
+      ReplayStats.Builder out =
+          ReplayStats.newBuilder()
+              .setSize(s.size())
+              .setCapacity(s.capacity())
+              .setBytesUsed(s.bytesUsed())
+              .setInsertsPerSecond(s.insertsPerSecond())
+              .setSamplesPerSecond(s.samplesPerSecond())
+              .setCompressionRatio(s.compressionRatio())
+              .setTotalInserted(s.totalInserted())
+              .setTotalSampled(s.totalSampled())
+              .setStore(s.store())
+              .setStreams(s.streams())
+              .setNStep(s.nStep())
+              .setGamma((float) s.gamma())
+              .setRateLimiter(toProto(s.rateLimiter()));
+      for (long d : observationShape()) {
+        out.addObservationShape(d);
+      }
+      response.onNext(out.build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(ReplayStatus.toStatus(e));
+    }
+  }
+
+  @Override
+  @Blocking
+  public void setRateLimiter(
+      RateLimiterSettings request, StreamObserver<RateLimiterSettings> response) {
+    try {
+      RateLimiter.Settings applied =
+          replay.setRateLimiter(
+              new RateLimiter.Settings(
+                  request.getMinSizeToSample(),
+                  request.getSamplesPerInsert(),
+                  request.getErrorBuffer()));
+      response.onNext(toProto(applied));
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(ReplayStatus.toStatus(e));
+    }
+  }
+
+  private static RateLimiterSettings toProto(RateLimiter.Settings s) {
+    return RateLimiterSettings.newBuilder()
+        .setMinSizeToSample(s.minSizeToSample())
+        .setSamplesPerInsert(s.samplesPerInsert())
+        .setErrorBuffer(s.errorBuffer())
+        .build();
+  }
+}

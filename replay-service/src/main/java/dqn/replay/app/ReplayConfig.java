@@ -1,0 +1,131 @@
+package dqn.replay.app;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of the replay-service, under {@code dqn.replay.} (env: {@code DQN_REPLAY_...}). */
+@ConfigMapping(prefix = "dqn.replay")
+public interface ReplayConfig {
+
+  /** Redis address, e.g. redis://redis:6379/0; unset or empty keeps the replay in memory. */
+  @WithName("redis-uri")
+  Optional<String> redisUri();
+
+  /** Transitions (steps) kept; the oldest are evicted first beyond it. */
+  @WithDefault("1000000")
+  int capacity();
+
+  /** Height of a frame in pixels (uint8 grayscale). */
+  @WithDefault("84")
+  int frameHeight();
+
+  /** Width of a frame in pixels. */
+  @WithDefault("84")
+  int frameWidth();
+
+  /** Frames stacked into one sampled state. */
+  @WithDefault("4")
+  int frameStack();
+
+  /** n of the n-step returns (1 = the Nature DQN target). */
+  @WithDefault("1")
+  int nStep();
+
+  /** Discount factor of the n-step returns. */
+  @WithDefault("0.99")
+  double gamma();
+
+  /** Clip each reward to its sign before summing (Mnih et al. 2015). */
+  @WithDefault("true")
+  boolean clipRewards();
+
+  /** Sampling mode when a request leaves it unset: uniform or prioritized. */
+  @WithDefault("uniform")
+  String sampling();
+
+  /** Largest batch a Sample request may ask for. */
+  @WithDefault("1024")
+  int maxBatchSize();
+
+  /** Largest number of steps in one InsertRequest. */
+  @WithDefault("1024")
+  int maxStepsPerInsert();
+
+  /** Seed of the sampling random generator. */
+  @WithDefault("0")
+  long seed();
+
+  Storage storage();
+
+  Prioritized prioritized();
+
+  RateLimiter rateLimiter();
+
+  Redis redis();
+
+  /** How steps are laid out in the store. */
+  interface Storage {
+    /** Steps per stored chunk (per stream); frames of a chunk share one Redis value. */
+    @WithDefault("32")
+    int chunkSteps();
+  }
+
+  /** Proportional prioritized replay (Schaul et al. 2016). */
+  interface Prioritized {
+    /** Priority exponent α (0 = uniform). */
+    @WithDefault("0.6")
+    double alpha();
+
+    /** Initial importance-sampling exponent β, annealed linearly to 1. */
+    @WithDefault("0.4")
+    double betaStart();
+
+    /** Sample requests over which β reaches 1. */
+    @WithDefault("1000000")
+    long betaAnnealBatches();
+
+    /** Added to every priority so no transition becomes unsampleable. */
+    @WithDefault("0.000001")
+    double epsilon();
+  }
+
+  /** Samples-per-insert rate limiter (Reverb's SampleToInsertRatio). */
+  interface RateLimiter {
+    /** Transitions the replay must hold before the first sample. */
+    @WithDefault("50000")
+    long minSizeToSample();
+
+    /** Target sampled transitions per inserted transition (DQN: batch 32 every 4 steps); 0 = off. */
+    @WithDefault("8")
+    double samplesPerInsert();
+
+    /** Slack around the target, in sampled transitions. */
+    @WithDefault("10000")
+    double errorBuffer();
+  }
+
+  /** Redis connection behaviour (used only when redis-uri is set). */
+  interface Redis {
+    /** Prefix of every key the replay writes. */
+    @WithDefault("dqn:replay")
+    String keyPrefix();
+
+    /** Timeout of one Redis command. */
+    @WithDefault("5s")
+    Duration commandTimeout();
+
+    /** Attempts of one operation while Redis is unreachable, with exponential backoff. */
+    @WithDefault("5")
+    int retryAttempts();
+
+    /** First backoff between attempts (doubles up to retry-max-backoff). */
+    @WithDefault("100ms")
+    Duration retryInitialBackoff();
+
+    @WithDefault("2s")
+    Duration retryMaxBackoff();
+  }
+}

@@ -1,0 +1,106 @@
+package dqn.replay.app;
+
+import dqn.replay.buffer.Replay;
+import dqn.replay.buffer.ReplaySettings;
+import dqn.replay.buffer.ReplayStore;
+import dqn.replay.buffer.SamplingMode;
+import dqn.replay.lz4.Lz4FrameCodec;
+import dqn.replay.memory.MemoryReplayStore;
+import dqn.replay.ratelimit.RateLimiter;
+import dqn.replay.redis.RedisReplayStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/** Builds the replay from configuration once, logs what is in effect, and closes it at shutdown. */
+@ApplicationScoped
+public class ReplayWiring {
+
+  private static final Logger LOG = Logger.getLogger(ReplayWiring.class);
+
+  @Produces
+  @ApplicationScoped
+  Replay replay(ReplayConfig config) {
+    ReplaySettings settings = settings(config);
+    RateLimiter.Settings limiter =
+        new RateLimiter.Settings(
+            config.rateLimiter().minSizeToSample(),
+            config.rateLimiter().samplesPerInsert(),
+            config.rateLimiter().errorBuffer());
+    try {
+      limiter.validate(settings.capacity());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("dqn.replay.rate-limiter: " + e.getMessage(), e);
+    }
+    ReplayStore.Layout layout =
+        new ReplayStore.Layout(settings.frameHeight(), settings.frameWidth(), settings.chunkSteps());
+    ReplayStore store;
+    String where;
+    if (config.redisUri().filter(uri -> !uri.isBlank()).isPresent()) {
+      RedisReplayStore redis =
+          new RedisReplayStore(
+              config.redisUri().get(),
+              config.redis().keyPrefix(),
+              layout,
+              new RedisReplayStore.RetryPolicy(
+                  config.redis().retryAttempts(),
+                  config.redis().retryInitialBackoff(),
+                  config.redis().retryMaxBackoff()),
+              config.redis().commandTimeout());
+      store = redis;
+      where = "redis at " + redis.address() + " (key prefix " + config.redis().keyPrefix() + ")";
+    } else {
+      store = new MemoryReplayStore(layout);
+      where = "memory (embedded; set dqn.replay.redis-uri / DQN_REPLAY_REDIS_URI for Redis)";
+    }
+    long started = System.nanoTime();
+    Replay replay = new Replay(settings, limiter, store, new Lz4FrameCodec());
+    LOG.infof(
+        "replay store: %s; index rebuilt with %d sampleable transitions in %d ms",
+        where, replay.size(), (System.nanoTime() - started) / 1_000_000);
+    LOG.infof(
+        "replay settings: %s; rate limiter: %s", settings, replay.rateLimiter());
+    return replay;
+  }
+
+  /** Builds the replay at start-up, so a bad setting or an unreachable Redis stops the start. */
+  void start(@Observes StartupEvent event, Replay replay) {
+    replay.size();
+  }
+
+  void close(@Disposes Replay replay) {
+    replay.close();
+  }
+
+  static ReplaySettings settings(ReplayConfig config) {
+    SamplingMode mode;
+    try {
+      mode = SamplingMode.valueOf(config.sampling().trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "dqn.replay.sampling must be uniform or prioritized, got " + config.sampling(), e);
+    }
+    return new ReplaySettings(
+            config.capacity(),
+            config.frameHeight(),
+            config.frameWidth(),
+            config.frameStack(),
+            config.nStep(),
+            config.gamma(),
+            config.clipRewards(),
+            config.storage().chunkSteps(),
+            config.maxBatchSize(),
+            config.maxStepsPerInsert(),
+            mode,
+            config.prioritized().alpha(),
+            config.prioritized().epsilon(),
+            config.prioritized().betaStart(),
+            config.prioritized().betaAnnealBatches(),
+            config.seed())
+        .validate();
+  }
+}

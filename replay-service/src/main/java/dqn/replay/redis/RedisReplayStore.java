@@ -1,0 +1,438 @@
+package dqn.replay.redis;
+
+import dqn.replay.buffer.ReplayException;
+import dqn.replay.buffer.ReplayStore;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The replay's steps in Redis, through Lettuce. Keys under a prefix P:
+ *
+ * <ul>
+ *   <li>{@code P:layout} (hash) frame height, width and chunk size the data was written with;
+ *   <li>{@code P:streams} (hash) stream name → serial; {@code P:next} (hash) serial → next
+ *       sequence; {@code P:inserted} steps ever inserted (the global index);
+ *   <li>{@code P:c:<serial>:<chunk>} one chunk: a header of {@code chunkSteps} fixed-size entries
+ *       (global index, frame offset and length, reward, action, flags; zero length = absent)
+ *       followed by the LZ4 frames back to back.
+ * </ul>
+ *
+ * <p>A commit is one Lua script, so Redis applies it whole or not at all (with AOF the script's
+ * effects are logged as one transaction, and a torn tail is dropped on load): a chunk is never
+ * seen half-written. The script first checks each chunk's length against what the replay expects;
+ * a retry of a commit that did apply is recognized and not applied twice. Samples read only the
+ * frames they need with pipelined GETRANGEs. Connection failures are retried with exponential
+ * backoff, then reported as {@link ReplayException.StoreUnavailable}.
+ */
+public final class RedisReplayStore implements ReplayStore {
+
+  /** Per step: global index 8, offset 4, length 4, reward 4, action 4, flags 1 (little-endian). */
+  static final int ENTRY_BYTES = 25;
+
+  private static final String COMMIT_SCRIPT =
+      """
+      local hl = tonumber(ARGV[1])
+      local na, nd, ns, nn = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+      local a = 7 + 2 * ns + 2 * nn
+      for i = 0, na - 1 do
+        local key = KEYS[4 + i]
+        local expected = tonumber(ARGV[a + 4 * i])
+        local want = 0
+        if expected > 0 then want = hl + expected end
+        local len = redis.call('STRLEN', key)
+        if len ~= want then
+          if i == 0 and len == hl + expected + string.len(ARGV[a + 4 * i + 3]) then
+            return 0
+          end
+          return redis.error_reply('CONFLICT ' .. key .. ' holds ' .. len .. ' bytes, expected ' .. want)
+        end
+      end
+      for i = 0, ns - 1 do
+        redis.call('HSET', KEYS[1], ARGV[7 + 2 * i], ARGV[8 + 2 * i])
+      end
+      for i = 0, nn - 1 do
+        redis.call('HSET', KEYS[2], ARGV[7 + 2 * ns + 2 * i], ARGV[8 + 2 * ns + 2 * i])
+      end
+      for i = 0, nd - 1 do
+        redis.call('DEL', KEYS[4 + na + i])
+      end
+      for i = 0, na - 1 do
+        local key = KEYS[4 + i]
+        local b = a + 4 * i
+        if redis.call('EXISTS', key) == 0 then
+          redis.call('SET', key, string.rep('\\0', hl))
+        end
+        redis.call('SETRANGE', key, tonumber(ARGV[b + 1]), ARGV[b + 2])
+        redis.call('APPEND', key, ARGV[b + 3])
+      end
+      redis.call('SET', KEYS[3], ARGV[6])
+      return 1
+      """;
+
+  private final Layout layout;
+  private final String prefix;
+  private final RetryPolicy retry;
+  private final String address;
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final int headerBytes;
+  private final String scriptSha;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile long cachedBytesUsed;
+  private volatile long bytesUsedReadAt;
+
+  /** Attempts and backoff for connection failures. */
+  public record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBackoff) {}
+
+  /**
+   * Connects (retrying as the policy says) and checks that data already under {@code keyPrefix}
+   * was written with the same layout.
+   */
+  public RedisReplayStore(
+      String uri, String keyPrefix, Layout layout, RetryPolicy retry, Duration commandTimeout) {
+    this.layout = layout;
+    this.prefix = keyPrefix;
+    this.retry = retry;
+    this.headerBytes = layout.chunkSteps() * ENTRY_BYTES;
+    RedisURI redisUri = RedisURI.create(uri);
+    this.address = redisUri.getHost() + ":" + redisUri.getPort();
+    this.client = RedisClient.create(redisUri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            // Fail fast while disconnected, so callers get UNAVAILABLE instead of a silent queue.
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+            .build());
+    StatefulRedisConnection<byte[], byte[]> connected;
+    try {
+      connected = withRetry("connect", () -> client.connect(ByteArrayCodec.INSTANCE));
+    } catch (RuntimeException e) {
+      client.shutdown();
+      throw e;
+    }
+    this.connection = connected;
+    this.scriptSha =
+        withRetry("load the commit script", () -> connection.sync().scriptLoad(bytes(COMMIT_SCRIPT)));
+    checkLayout();
+  }
+
+  @Override
+  public String kind() {
+    return "redis";
+  }
+
+  /** host:port of the Redis server. */
+  public String address() {
+    return address;
+  }
+
+  private void checkLayout() {
+    Map<String, String> wanted =
+        Map.of(
+            "frame-height", String.valueOf(layout.frameHeight()),
+            "frame-width", String.valueOf(layout.frameWidth()),
+            "chunk-steps", String.valueOf(layout.chunkSteps()));
+    Map<byte[], byte[]> stored = withRetry("read the layout", () -> sync().hgetall(key("layout")));
+    if (stored.isEmpty()) {
+      Map<byte[], byte[]> fields = new HashMap<>();
+      wanted.forEach((k, v) -> fields.put(bytes(k), bytes(v)));
+      withRetry("write the layout", () -> sync().hset(key("layout"), fields));
+      return;
+    }
+    Map<String, String> found = new HashMap<>();
+    stored.forEach((k, v) -> found.put(string(k), string(v)));
+    if (!found.equals(wanted)) {
+      throw new IllegalStateException(
+          "Redis at " + address + " holds a replay under the key prefix '" + prefix
+              + "' written with " + found + ", but this service is configured for " + wanted
+              + ": configure the same frame size and chunk size, or another"
+              + " dqn.replay.redis.key-prefix");
+    }
+  }
+
+  @Override
+  public StoredReplay load() {
+    return withRetry("load the replay", this::loadOnce);
+  }
+
+  private StoredReplay loadOnce() {
+    RedisCommands<byte[], byte[]> sync = sync();
+    Map<Integer, String> names = new HashMap<>();
+    sync.hgetall(key("streams")).forEach((k, v) -> names.put(Integer.parseInt(string(v)), string(k)));
+    Map<Integer, Long> next = new HashMap<>();
+    sync.hgetall(key("next")).forEach((k, v) -> next.put(Integer.parseInt(string(k)), Long.parseLong(string(v))));
+    byte[] inserted = sync.get(key("inserted"));
+    long insertedTotal = inserted == null ? 0 : Long.parseLong(string(inserted));
+
+    List<byte[]> chunkKeys = new ArrayList<>();
+    ScanArgs match = ScanArgs.Builder.matches(prefix + ":c:*").limit(1000);
+    KeyScanCursor<byte[]> cursor = sync.scan(match);
+    chunkKeys.addAll(cursor.getKeys());
+    while (!cursor.isFinished()) {
+      cursor = sync.scan(ScanCursor.of(cursor.getCursor()), match);
+      chunkKeys.addAll(cursor.getKeys());
+    }
+    RedisAsyncCommands<byte[], byte[]> async = connection.async();
+    Map<Integer, List<StepRecord>> steps = new HashMap<>();
+    for (int from = 0; from < chunkKeys.size(); from += 1000) {
+      List<byte[]> batch = chunkKeys.subList(from, Math.min(chunkKeys.size(), from + 1000));
+      List<RedisFuture<byte[]>> headers = new ArrayList<>();
+      for (byte[] k : batch) {
+        headers.add(async.getrange(k, 0, headerBytes - 1));
+      }
+      awaitAll(headers);
+      for (int i = 0; i < batch.size(); i++) {
+        String[] parts = string(batch.get(i)).substring(prefix.length() + 3).split(":");
+        int serial = Integer.parseInt(parts[0]);
+        long chunk = Long.parseLong(parts[1]);
+        List<StepRecord> list = steps.computeIfAbsent(serial, s -> new ArrayList<>());
+        ByteBuffer header = ByteBuffer.wrap(get(headers.get(i))).order(ByteOrder.LITTLE_ENDIAN);
+        for (int e = 0; e < layout.chunkSteps() && (e + 1) * ENTRY_BYTES <= header.limit(); e++) {
+          header.position(e * ENTRY_BYTES);
+          long global = header.getLong();
+          int offset = header.getInt();
+          int length = header.getInt();
+          float reward = header.getFloat();
+          int action = header.getInt();
+          byte flags = header.get();
+          if (length > 0) {
+            list.add(
+                new StepRecord(
+                    chunk * layout.chunkSteps() + e, global, flags, action, reward, offset, length));
+          }
+        }
+      }
+    }
+    List<StoredStream> streams = new ArrayList<>();
+    names.forEach(
+        (serial, name) -> {
+          List<StepRecord> list = steps.getOrDefault(serial, new ArrayList<>());
+          list.sort(Comparator.comparingLong(StepRecord::sequence));
+          streams.add(new StoredStream(name, serial, next.getOrDefault(serial, 0L), list));
+        });
+    return new StoredReplay(streams, insertedTotal);
+  }
+
+  @Override
+  public void commit(Commit commit) {
+    List<byte[]> keys = new ArrayList<>();
+    keys.add(key("streams"));
+    keys.add(key("next"));
+    keys.add(key("inserted"));
+    for (ChunkAppend append : commit.appends()) {
+      keys.add(chunkKey(append.stream(), append.chunk()));
+    }
+    for (ChunkId id : commit.deletes()) {
+      keys.add(chunkKey(id.stream(), id.chunk()));
+    }
+    List<byte[]> args = new ArrayList<>();
+    args.add(bytes(String.valueOf(headerBytes)));
+    args.add(bytes(String.valueOf(commit.appends().size())));
+    args.add(bytes(String.valueOf(commit.deletes().size())));
+    args.add(bytes(String.valueOf(commit.newStreams().size())));
+    args.add(bytes(String.valueOf(commit.nextSequences().size())));
+    args.add(bytes(String.valueOf(commit.insertedTotal())));
+    for (NewStream s : commit.newStreams()) {
+      args.add(bytes(s.name()));
+      args.add(bytes(String.valueOf(s.serial())));
+    }
+    commit.nextSequences()
+        .forEach(
+            (serial, next) -> {
+              args.add(bytes(String.valueOf(serial)));
+              args.add(bytes(String.valueOf(next)));
+            });
+    for (ChunkAppend append : commit.appends()) {
+      args.add(bytes(String.valueOf(append.dataLengthBefore())));
+      long firstSeq = append.steps().get(0).sequence();
+      args.add(bytes(String.valueOf((firstSeq % layout.chunkSteps()) * ENTRY_BYTES)));
+      args.add(entries(append));
+      args.add(append.frames());
+    }
+    byte[][] keyArray = keys.toArray(new byte[0][]);
+    byte[][] argArray = args.toArray(new byte[0][]);
+    withRetry(
+        "commit " + commit.appends().size() + " chunk writes",
+        () -> {
+          try {
+            return connection.sync().evalsha(scriptSha, ScriptOutputType.INTEGER, keyArray, argArray);
+          } catch (RedisNoScriptException e) {
+            // Redis restarted and forgot its script cache.
+            return connection.sync().eval(COMMIT_SCRIPT, ScriptOutputType.INTEGER, keyArray, argArray);
+          }
+        });
+  }
+
+  private static byte[] entries(ChunkAppend append) {
+    ByteBuffer buffer =
+        ByteBuffer.allocate(append.steps().size() * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (StepRecord r : append.steps()) {
+      buffer.putLong(r.globalIndex());
+      buffer.putInt(r.offset());
+      buffer.putInt(r.length());
+      buffer.putFloat(r.reward());
+      buffer.putInt(r.action());
+      buffer.put(r.flags());
+    }
+    return buffer.array();
+  }
+
+  @Override
+  public byte[][] read(List<ByteRange> ranges) {
+    return withRetry(
+        "read " + ranges.size() + " frame ranges",
+        () -> {
+          RedisAsyncCommands<byte[], byte[]> async = connection.async();
+          List<RedisFuture<byte[]>> futures = new ArrayList<>(ranges.size());
+          for (ByteRange r : ranges) {
+            futures.add(
+                async.getrange(
+                    chunkKey(r.stream(), r.chunk()), headerBytes + r.from(), headerBytes + r.to() - 1L));
+          }
+          awaitAll(futures);
+          byte[][] out = new byte[ranges.size()][];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = get(futures.get(i));
+            ByteRange r = ranges.get(i);
+            if (out[i].length != r.to() - r.from()) {
+              throw new IllegalStateException(
+                  "chunk " + r.stream() + "/" + r.chunk() + " in Redis lacks bytes " + r.from()
+                      + ".." + r.to() + " that the index refers to");
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public long bytesUsed() {
+    long now = System.nanoTime();
+    if (now - bytesUsedReadAt > TimeUnit.SECONDS.toNanos(1)) {
+      String info = withRetry("read INFO memory", () -> connection.sync().info("memory"));
+      cachedBytesUsed = usedMemory(info);
+      bytesUsedReadAt = now;
+    }
+    return cachedBytesUsed;
+  }
+
+  /** The used_memory figure of an INFO reply. */
+  public static long usedMemory(String info) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("used_memory:")) {
+        return Long.parseLong(line.substring("used_memory:".length()).trim());
+      }
+    }
+    throw new IllegalStateException("INFO memory has no used_memory line");
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  private RedisCommands<byte[], byte[]> sync() {
+    return connection.sync();
+  }
+
+  private <T> T withRetry(String what, Supplier<T> action) {
+    long backoff = retry.initialBackoff().toMillis();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return action.get();
+      } catch (RedisCommandExecutionException e) {
+        throw new IllegalStateException("Redis at " + address + " refused to " + what + ": " + e.getMessage(), e);
+      } catch (RedisException e) {
+        if (attempt >= retry.attempts()) {
+          throw new ReplayException.StoreUnavailable(
+              "Redis at " + address + " is unreachable (" + rootMessage(e) + "); could not " + what
+                  + " after " + attempt + " attempts; nothing of this call was acknowledged,"
+                  + " retry later",
+              e);
+        }
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new ReplayException.StoreUnavailable("interrupted while retrying to " + what, e);
+        }
+        backoff = Math.min(backoff * 2, retry.maxBackoff().toMillis());
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private static void awaitAll(List<? extends RedisFuture<?>> futures) {
+    if (!LettuceFutures.awaitAll(Duration.ofSeconds(10), futures.toArray(new RedisFuture[0]))) {
+      throw new io.lettuce.core.RedisCommandTimeoutException("pipelined reads timed out");
+    }
+  }
+
+  private static <T> T get(RedisFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RedisException redis) {
+        throw redis;
+      }
+      throw new RedisException(e.getCause());
+    }
+  }
+
+  private byte[] key(String name) {
+    return bytes(prefix + ":" + name);
+  }
+
+  private byte[] chunkKey(int stream, long chunk) {
+    return bytes(prefix + ":c:" + stream + ":" + chunk);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String string(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
