@@ -1,0 +1,110 @@
+package dqn.inference.config;
+
+import dqn.inference.batching.BatchPolicy;
+import dqn.inference.batching.DynamicBatcher;
+import dqn.inference.metrics.MicrometerServingMetrics;
+import dqn.inference.model.ModelLoader;
+import dqn.inference.ort.OrtModelLoader;
+import dqn.inference.ort.OrtSettings;
+import dqn.inference.registry.ModelRegistry;
+import dqn.inference.serving.ActService;
+import dqn.inference.serving.ServingMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/** Builds the plain-Java domain objects from the configuration, checking every value first. */
+@Singleton
+public class InferenceBeans {
+
+  private static final Logger LOG = Logger.getLogger(InferenceBeans.class);
+
+  @Produces
+  @Singleton
+  OrtModelLoader ortModelLoader(RuntimeConfig runtime) {
+    require(runtime.intraOpThreads() >= 1, "dqn.inference.runtime.intra-op-threads must be at least 1, got " + runtime.intraOpThreads());
+    require(runtime.interOpThreads() >= 1, "dqn.inference.runtime.inter-op-threads must be at least 1, got " + runtime.interOpThreads());
+    require(runtime.cudaDevice() >= 0, "dqn.inference.runtime.cuda-device must be 0 or more, got " + runtime.cudaDevice());
+    return new OrtModelLoader(
+        new OrtSettings(
+            runtime.provider(),
+            runtime.cudaDevice(),
+            runtime.intraOpThreads(),
+            runtime.interOpThreads(),
+            runtime.allowSpinning()));
+  }
+
+  @Produces
+  @Singleton
+  ServingMetrics servingMetrics(MeterRegistry meters) {
+    return new MicrometerServingMetrics(meters);
+  }
+
+  @Produces
+  @Singleton
+  ModelRegistry modelRegistry(
+      RegistryConfig registry,
+      BatchingConfig batching,
+      OrtModelLoader ortLoader,
+      ServingMetrics metrics) {
+    require(registry.keepVersions() >= 1, "dqn.inference.registry.keep-versions must be at least 1, got " + registry.keepVersions());
+    require(registry.maxUploadBytes() >= 1, "dqn.inference.registry.max-upload-bytes must be positive, got " + registry.maxUploadBytes());
+    require(batching.maxBatchRows() >= 1, "dqn.inference.batching.max-batch-rows must be at least 1, got " + batching.maxBatchRows());
+    require(batching.maxWaitMicros() >= 0, "dqn.inference.batching.max-wait-micros must be 0 or more, got " + batching.maxWaitMicros());
+    require(batching.concurrentRuns() >= 1, "dqn.inference.batching.concurrent-runs must be at least 1, got " + batching.concurrentRuns());
+    BatchPolicy policy =
+        new BatchPolicy(
+            batching.enabled(),
+            batching.maxBatchRows(),
+            Duration.ofNanos(batching.maxWaitMicros() * 1000),
+            batching.concurrentRuns());
+    LOG.infof(
+        "model folder %s, keeping %d versions per model, uploads up to %d bytes; batching %s",
+        registry.modelDir().toAbsolutePath(),
+        registry.keepVersions(),
+        registry.maxUploadBytes(),
+        policy.enabled()
+            ? "on (up to " + policy.maxBatchRows() + " observations, wait up to "
+                + batching.maxWaitMicros() + " us, " + policy.concurrentRuns() + " run(s) at once per model)"
+            : "off");
+    ModelLoader loader =
+        (name, file) ->
+            new DynamicBatcher(
+                ortLoader.load(name, file),
+                policy,
+                (requests, rows, nanos) -> metrics.runFinished(name, requests, rows, nanos));
+    return ModelRegistry.open(
+        registry.modelDir(),
+        loader,
+        registry.keepVersions(),
+        registry.maxUploadBytes(),
+        Clock.systemUTC());
+  }
+
+  void closeRegistry(@Disposes ModelRegistry registry) {
+    registry.close();
+  }
+
+  @Produces
+  @Singleton
+  ActService actService(ModelRegistry registry, ServingMetrics metrics) {
+    return new ActService(registry, metrics);
+  }
+
+  /** Loads the stored models at start, not on the first request. */
+  void loadModelsAtStart(@Observes StartupEvent start, ModelRegistry registry) {
+    LOG.infof("%d model(s) ready", registry.list().size());
+  }
+
+  private static void require(boolean valid, String message) {
+    if (!valid) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dqn.inference.model;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded Q-model: observations in, Q-values out. Implementations are safe to call from many
+ * threads at once; {@link #close()} must only be called once no call is running (the registry's
+ * reference counting guarantees that).
+ */
+public interface QModel extends AutoCloseable {
+
+  /** Input and output shapes and types. */
+  InputSignature signature();
+
+  /** The key/value metadata stored in the model file itself. */
+  Map<String, String> fileMetadata();
+
+  /**
+   * Q-values of {@code rows} observations given as consecutive slices, each holding whole
+   * observations in the signature's layout (row-major, little-endian floats).
+   *
+   * @return Q-values, row-major {@code [rows, A]}
+   * @throws InferenceFailedException when the runtime fails
+   */
+  float[] forward(List<ByteBuffer> slices, int rows);
+
+  /** Releases the native resources; idempotent. */
+  @Override
+  void close();
+}
