@@ -1,0 +1,186 @@
+package dqn.learner;
+
+import ai.djl.Device;
+import dqn.learner.checkpoint.CheckpointException;
+import dqn.learner.checkpoint.CheckpointStore;
+import dqn.learner.checkpoint.TrainingState;
+import dqn.learner.config.LearnerConfig;
+import dqn.learner.config.LearnerConfigCheck;
+import dqn.learner.config.Networks;
+import dqn.learner.djl.DjlRuntime;
+import dqn.learner.djl.DjlTrainer;
+import dqn.learner.dqn.EpsilonSchedule;
+import dqn.learner.dqn.Learner;
+import dqn.learner.grpc.GrpcModelUploader;
+import dqn.learner.grpc.GrpcReplayClient;
+import dqn.learner.ort.OrtRunner;
+import dqn.learner.replay.PrefetchingSampler;
+import dqn.learner.snapshot.SnapshotDirectory;
+import dqn.learner.snapshot.SnapshotPublisher;
+import dqn.qnetwork.QNetworkSpec;
+import dqn.qnetwork.QNetworkWeights;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the learner from configuration when the service starts and closes it (with a final
+ * checkpoint) when it stops. A checkpoint that cannot be resumed stops the start with a message
+ * that says what to do.
+ */
+@ApplicationScoped
+public class LearnerBeans {
+
+  private static final Logger LOG = Logger.getLogger(LearnerBeans.class);
+
+  private GrpcReplayClient replay;
+  private GrpcModelUploader uploader;
+  private DjlTrainer trainer;
+  private Learner learner;
+
+  @Produces
+  @Singleton
+  Learner learner(LearnerConfig config) {
+    LearnerConfigCheck.validate(config);
+    LOG.info(LearnerConfigCheck.describe(config));
+
+    Device device =
+        DjlRuntime.start(
+            config.compute().device(), config.compute().intraOpThreads(), config.compute().interOpThreads());
+    QNetworkSpec spec = Networks.spec(config.network());
+    trainer =
+        new DjlTrainer(QNetworkWeights.random(spec, config.network().seed()), trainerSettings(config), device);
+    TrainingState resumed = resume(config, trainer);
+
+    replay = new GrpcReplayClient(config.replayTarget(), config.data().rpcDeadlineMs());
+    PrefetchingSampler sampler =
+        new PrefetchingSampler(
+            replay,
+            new PrefetchingSampler.Settings(
+                config.algorithm().batchSize(),
+                config.algorithm().sampling(),
+                config.data().prefetchDepth(),
+                config.data().sampleTimeoutMs(),
+                Duration.ofMillis(config.data().backoffInitialMs()),
+                Duration.ofMillis(config.data().backoffMaxMs()),
+                Duration.ofMillis(config.data().statsPeriodMs())));
+    uploader = new GrpcModelUploader(config.inferenceTarget(), config.snapshots().uploadDeadlineMs());
+    SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            new SnapshotPublisher.Settings(
+                config.snapshots().modelName().orElse(config.network().game()),
+                config.network().game(),
+                config.network().actionMeanings().orElse(List.of()),
+                config.snapshots().maxAbsDiff(),
+                config.snapshots().makeLive()),
+            new SnapshotDirectory(config.snapshots().dir(), config.snapshots().keep()),
+            new OrtRunner(),
+            config.snapshots().upload() ? uploader : null);
+    learner =
+        new Learner(
+            trainer,
+            sampler,
+            publisher,
+            new CheckpointStore(config.checkpoints().dir(), config.checkpoints().keep()),
+            new EpsilonSchedule(
+                config.exploration().epsilonStart(),
+                config.exploration().epsilonEnd(),
+                config.exploration().epsilonDecayFrames()),
+            learnerSettings(config),
+            config.network().seed(),
+            resumed);
+    return learner;
+  }
+
+  void onStart(@Observes StartupEvent event, Learner learner, LearnerConfig config) {
+    if (config.autoStart()) {
+      learner.start();
+    } else {
+      LOG.info("dqn.learner.auto-start=false: waiting for the Start call");
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (learner != null) {
+      learner.close();
+    }
+    if (trainer != null) {
+      trainer.close();
+    }
+    if (replay != null) {
+      replay.close();
+    }
+    if (uploader != null) {
+      uploader.close();
+    }
+  }
+
+  private static TrainingState resume(LearnerConfig config, DjlTrainer trainer) {
+    CheckpointStore store = new CheckpointStore(config.checkpoints().dir(), config.checkpoints().keep());
+    if (config.startFresh()) {
+      LOG.infof("dqn.learner.start-fresh=true: starting from fresh weights, ignoring checkpoints in %s", store.dir());
+      return null;
+    }
+    String hint =
+        " Fix or move the file, or set dqn.learner.start-fresh=true (DQN_LEARNER_START_FRESH=true) to start"
+            + " from fresh weights.";
+    Optional<TrainingState> newest;
+    try {
+      newest = store.loadNewest();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the checkpoint directory " + store.dir() + ": " + e.getMessage(), e);
+    } catch (CheckpointException e) {
+      throw new CheckpointException("cannot resume: " + e.getMessage() + hint, e);
+    }
+    if (newest.isEmpty()) {
+      LOG.infof("no checkpoint in %s: starting from fresh weights", store.dir());
+      return null;
+    }
+    try {
+      trainer.restore(newest.get().engine());
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(
+          "cannot resume from the newest checkpoint in " + store.dir() + ": it is incompatible, " + e.getMessage() + "." + hint,
+          e);
+    }
+    LOG.infof("resumed from the checkpoint at update %d in %s", newest.get().updateStep(), store.dir());
+    return newest.get();
+  }
+
+  static DjlTrainer.Settings trainerSettings(LearnerConfig config) {
+    LearnerConfig.Optimizer o = config.optimizer();
+    DjlTrainer.OptimizerSettings optimizer =
+        o.kind() == LearnerConfig.OptimizerKind.ADAM
+            ? new DjlTrainer.OptimizerSettings.Adam(
+                o.adam().learningRate(), o.adam().beta1(), o.adam().beta2(), o.adam().epsilon())
+            : new DjlTrainer.OptimizerSettings.CenteredRmsProp(
+                o.rmsprop().learningRate(), o.rmsprop().decay(), o.rmsprop().epsilon());
+    return new DjlTrainer.Settings(
+        config.algorithm().doubleDqn(), config.algorithm().huberDelta(), config.algorithm().maxGradNorm(), optimizer);
+  }
+
+  static Learner.Settings learnerSettings(LearnerConfig config) {
+    LearnerConfig.Algorithm a = config.algorithm();
+    return new Learner.Settings(
+        a.sampling(),
+        a.priorityEpsilon(),
+        a.targetSyncPeriodUpdates(),
+        a.learningStartsTransitions(),
+        a.updatePeriodTransitions(),
+        config.snapshots().periodUpdates(),
+        config.checkpoints().periodUpdates(),
+        config.data().framesPerTransition(),
+        a.gamma(),
+        a.nStep(),
+        config.snapshots().probeBatch());
+  }
+}

@@ -1,0 +1,75 @@
+package dqn.learner.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.pytorch.jni.JniUtils;
+import dqn.learner.config.LearnerConfig.DeviceChoice;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads libtorch once, with the thread counts and the device chosen by configuration. The natives
+ * come from the pytorch-native jar on the class path (no network: ai.djl.offline).
+ */
+public final class DjlRuntime {
+
+  private static final Logger LOG = Logger.getLogger(DjlRuntime.class);
+
+  private DjlRuntime() {}
+
+  /**
+   * Starts the engine with the given thread counts and picks the device.
+   *
+   * @throws IllegalStateException when a GPU is required but the libtorch present has no CUDA
+   *     device, or when libtorch cannot load
+   */
+  public static synchronized Device start(DeviceChoice choice, int intraOpThreads, int interOpThreads) {
+    System.setProperty("ai.djl.offline", "true");
+    // Read by DJL's PyTorch engine once, when it loads.
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOpThreads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(interOpThreads));
+    Engine engine;
+    try {
+      engine = Engine.getEngine("PyTorch");
+    } catch (EngineException | IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "libtorch could not be loaded (DJL's PyTorch engine): "
+              + e.getMessage()
+              + ". Check that DJL_CACHE_DIR (default ~/.djl.ai) is writable and has about 500 MB free.",
+          e);
+    }
+    if (JniUtils.getNumThreads() != intraOpThreads) {
+      // The engine was loaded earlier in this JVM with other settings; apply ours now.
+      JniUtils.setNumThreads(intraOpThreads);
+    }
+    int gpus = engine.getGpuCount();
+    Device device =
+        switch (choice) {
+          case CPU -> Device.cpu();
+          case GPU -> {
+            if (gpus == 0) {
+              throw new IllegalStateException(
+                  "dqn.learner.compute.device=gpu, but the libtorch present ("
+                      + engine.getVersion()
+                      + ") sees no CUDA device. Use device=auto or cpu, or supply a CUDA build of"
+                      + " libtorch (PYTORCH_LIBRARY_PATH).");
+            }
+            yield Device.gpu();
+          }
+          case AUTO -> {
+            if (gpus == 0) {
+              LOG.infof("no CUDA device visible to libtorch %s: training on the CPU", engine.getVersion());
+              yield Device.cpu();
+            }
+            yield Device.gpu();
+          }
+        };
+    LOG.infof(
+        "libtorch %s on %s, %d intra-op / %d inter-op threads",
+        engine.getVersion(),
+        device,
+        JniUtils.getNumThreads(),
+        JniUtils.getNumInteropThreads());
+    return device;
+  }
+}

@@ -1,0 +1,150 @@
+package dqn.learner.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dqn.learner.dqn.UpdateResult;
+import dqn.learner.replay.SampledBatch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One DQN update, in the order of the math (Mnih et al. 2015, with Double DQN, n-step returns and
+ * prioritized replay as switches):
+ *
+ * <ol>
+ *   <li>the batch onto the device;
+ *   <li>the TD target without gradients: y = R + d·Q_target(s', a*), where R is the n-step return,
+ *       d = γᵏ (0 when the episode terminated, which masks the bootstrap) and a* = argmax Q_target(s')
+ *       (Double DQN: argmax Q_online(s'));
+ *   <li>the chosen Q: Q_online(s, a);
+ *   <li>the importance-weighted Huber loss of y - Q(s, a);
+ *   <li>backward;
+ *   <li>clip the global gradient norm;
+ *   <li>the optimizer step.
+ * </ol>
+ *
+ * A non-finite loss or gradient stops before the step: the parameters stay as they were.
+ */
+final class DqnUpdate {
+
+  /** Settings of the update. */
+  record Settings(boolean doubleDqn, float huberKappa, float maxGradNorm) {}
+
+  private final DjlQNetwork online;
+  private final DjlQNetwork target;
+  private final ParameterOptimizer optimizer;
+  private final Settings settings;
+  private final NDManager manager;
+
+  DqnUpdate(
+      DjlQNetwork online,
+      DjlQNetwork target,
+      ParameterOptimizer optimizer,
+      Settings settings,
+      NDManager manager) {
+    this.online = online;
+    this.target = target;
+    this.optimizer = optimizer;
+    this.settings = settings;
+    this.manager = manager;
+  }
+
+  UpdateResult apply(SampledBatch batch, boolean wantTdErrors) {
+    try (NDManager step = manager.newSubManager();
+        NDScope temporaries = new NDScope()) {
+      temporaries.suppressNotUsedWarning();
+      int b = batch.size();
+      NDArray observations = observations(step, batch, false); // [B, obs...] uint8
+      NDArray nextObservations = observations(step, batch, true); // [B, obs...] uint8
+      NDArray actions = step.create(batch.actions()).toType(DataType.INT64, false); // [B]
+      NDArray returns = step.create(batch.returns()); // [B]
+      NDArray discounts = step.create(batch.discounts()); // [B]
+      NDArray weights = step.create(batch.weights()); // [B]
+
+      NDArray tdTarget = tdTarget(nextObservations, returns, discounts); // [B], no gradients
+
+      List<NDArray> parameters = online.parameters();
+      float lossValue;
+      NDArray tdError;
+      try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
+        NDArray qValues = online.forward(observations); // [B, A]
+        NDArray chosenQ = qValues.gather(actions.reshape(b, 1), 1).reshape(b); // Q(s, a) [B]
+        tdError = tdTarget.sub(chosenQ); // [B]
+        NDArray loss = HuberLoss.weightedMean(tdError, weights, settings.huberKappa()); // scalar
+        lossValue = loss.getFloat();
+        if (!Float.isFinite(lossValue)) {
+          return new UpdateResult(lossValue, Float.NaN, null, false);
+        }
+        tape.backward(loss);
+      }
+      List<NDArray> gradients = new ArrayList<>(parameters.size());
+      for (NDArray p : parameters) {
+        gradients.add(p.getGradient());
+      }
+      float gradientNorm = clipGlobalNorm(gradients, settings.maxGradNorm());
+      if (Float.isFinite(gradientNorm)) {
+        optimizer.step(parameters, gradients);
+      }
+      for (NDArray p : parameters) {
+        JniUtils.zeroGrad((PtNDArray) p);
+      }
+      float[] absTdErrors = wantTdErrors ? tdError.abs().toFloatArray() : null;
+      return new UpdateResult(lossValue, gradientNorm, absTdErrors, Float.isFinite(gradientNorm));
+    }
+  }
+
+  /**
+   * y = R + d · Q_target(s', a*) [B]. Computed outside gradient recording: the target is a
+   * constant for the loss.
+   */
+  NDArray tdTarget(NDArray nextObservations, NDArray returns, NDArray discounts) {
+    long b = nextObservations.getShape().get(0);
+    NDArray nextQTarget = target.forward(nextObservations); // [B, A]
+    NDArray bootstrap; // Q_target(s', a*) [B]
+    if (settings.doubleDqn()) {
+      NDArray nextActions = online.forward(nextObservations).argMax(1); // a* [B] int64
+      bootstrap = nextQTarget.gather(nextActions.reshape(b, 1), 1).reshape(b);
+    } else {
+      bootstrap = nextQTarget.max(new int[] {1});
+    }
+    return returns.add(discounts.mul(bootstrap));
+  }
+
+  /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0: no clipping). */
+  private static float clipGlobalNorm(List<NDArray> gradients, float maxNorm) {
+    NDArray sumOfSquares = gradients.get(0).square().sum();
+    for (int i = 1; i < gradients.size(); i++) {
+      sumOfSquares = sumOfSquares.add(gradients.get(i).square().sum());
+    }
+    float norm = (float) Math.sqrt(sumOfSquares.getFloat());
+    if (maxNorm > 0 && norm > maxNorm) {
+      float scale = maxNorm / (norm + 1e-6f);
+      for (NDArray g : gradients) {
+        g.muli(scale);
+      }
+    }
+    return norm;
+  }
+
+  private NDArray observations(NDManager step, SampledBatch batch, boolean next) {
+    Shape shape = batchShape(batch.size());
+    return step.create(next ? batch.nextObservations() : batch.observations(), shape, DataType.UINT8);
+  }
+
+  Shape batchShape(long batchSize) {
+    int[] obs = online.spec().observationShape();
+    long[] dims = new long[obs.length + 1];
+    dims[0] = batchSize;
+    for (int i = 0; i < obs.length; i++) {
+      dims[i + 1] = obs[i];
+    }
+    return new Shape(dims);
+  }
+}

@@ -1,0 +1,552 @@
+package dqn.learner.dqn;
+
+import dqn.learner.checkpoint.CheckpointStore;
+import dqn.learner.checkpoint.TrainingState;
+import dqn.learner.replay.PrefetchingSampler;
+import dqn.learner.replay.ReplayInfo;
+import dqn.learner.replay.SampledBatch;
+import dqn.learner.replay.SamplingMode;
+import dqn.learner.snapshot.ProbeBatch;
+import dqn.learner.snapshot.SnapshotPublisher;
+import dqn.learner.snapshot.SnapshotRecord;
+import dqn.learner.snapshot.SnapshotRejectedException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import dqn.qnetwork.QNetworkWeights;
+import org.jboss.logging.Logger;
+
+/**
+ * The learner: one thread that takes batches from the replay and updates the Q-network, with the
+ * gates of DQN, periodic snapshots and checkpoints, and a status anyone may read. Requests from
+ * other threads (start, pause, snapshot) are queued and run on the learner thread between updates,
+ * so the engine is only ever touched by that one thread.
+ */
+public final class Learner implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Learner.class);
+  private static final Duration BATCH_WAIT = Duration.ofMillis(500);
+  private static final long LOG_PERIOD_NANOS = 30_000_000_000L;
+  /** A learner without updates for this long reports WAITING (not on every short gap). */
+  private static final long WAITING_AFTER_NANOS = 1_000_000_000L;
+
+  /** Settings of the loop. */
+  public record Settings(
+      SamplingMode sampling,
+      double priorityEpsilon,
+      long targetSyncPeriodUpdates,
+      long learningStartsTransitions,
+      int updatePeriodTransitions,
+      long snapshotPeriodUpdates,
+      long checkpointPeriodUpdates,
+      int framesPerTransition,
+      double gamma,
+      int nStep,
+      int probeBatch) {}
+
+  /** What the gates allow now: an update (and whether the target syncs after it), or a wait. */
+  record Gate(String waitReason, boolean syncTargetAfter) {
+    static Gate waitFor(String reason) {
+      return new Gate(reason, false);
+    }
+
+    boolean mayUpdate() {
+      return waitReason == null;
+    }
+  }
+
+  private final TrainingEngine engine;
+  private final PrefetchingSampler sampler;
+  private final SnapshotPublisher publisher;
+  private final CheckpointStore checkpoints;
+  private final EpsilonSchedule epsilon;
+  private final ProbeBatch probe;
+  private final Settings settings;
+  private final long rngState;
+
+  private final BlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
+  private final ExecutorService background;
+  private final RecentRates rates = new RecentRates(10_000_000_000L);
+  private final Thread thread;
+
+  private volatile LearnerState state = LearnerState.IDLE;
+  private volatile String reason = "not started";
+  private volatile long updateStep;
+  private volatile long envFrames;
+  private volatile float lossAverage = Float.NaN;
+  private volatile boolean closing;
+  private long lastCheckpointStep;
+  private long lastUpdateNanos = System.nanoTime();
+  private long lastLogNanos = System.nanoTime();
+  private long insertedAtGateStart = -1;
+  private long updatesAtGateStart;
+  private final AtomicReference<Capture> pendingSnapshot = new AtomicReference<>();
+  private boolean replayChecked;
+
+  /**
+   * @param resumed the checkpoint to continue from, or null for a fresh start (already restored
+   *     into {@code engine} by the caller)
+   */
+  public Learner(
+      TrainingEngine engine,
+      PrefetchingSampler sampler,
+      SnapshotPublisher publisher,
+      CheckpointStore checkpoints,
+      EpsilonSchedule epsilon,
+      Settings settings,
+      long rngState,
+      TrainingState resumed) {
+    this.engine = engine;
+    this.sampler = sampler;
+    this.publisher = publisher;
+    this.checkpoints = checkpoints;
+    this.epsilon = epsilon;
+    this.settings = settings;
+    this.probe = ProbeBatch.of(engine.spec(), settings.probeBatch());
+    this.rngState = resumed != null ? resumed.rngState() : rngState;
+    if (resumed != null) {
+      this.updateStep = resumed.updateStep();
+      this.envFrames = resumed.envFrames();
+      this.lastCheckpointStep = resumed.updateStep();
+    }
+    this.background =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "learner-snapshots");
+              t.setDaemon(true);
+              return t;
+            });
+    this.thread = new Thread(this::run, "learner");
+    this.thread.start();
+  }
+
+  // ---- requests from other threads ------------------------------------------------------------
+
+  /** Starts or resumes training. */
+  public LearnerStatus start() {
+    return await(
+        onLearnerThread(
+            () -> {
+              if (state == LearnerState.FAILED) {
+                throw new IllegalStateException(
+                    "the learner failed and does not resume: " + reason + ". Restart the service to resume from the last checkpoint.");
+              }
+              if (state == LearnerState.IDLE || state == LearnerState.PAUSED) {
+                sampler.start();
+                state = LearnerState.WAITING;
+                reason = "waiting for the first batch";
+                lastUpdateNanos = System.nanoTime();
+                LOG.infof("training started at update %d", updateStep);
+              }
+              return null;
+            }));
+  }
+
+  /** Pauses after the update in progress. */
+  public LearnerStatus pause() {
+    return await(
+        onLearnerThread(
+            () -> {
+              if (state == LearnerState.FAILED) {
+                throw new IllegalStateException("the learner failed: " + reason);
+              }
+              if (state == LearnerState.TRAINING || state == LearnerState.WAITING) {
+                state = LearnerState.PAUSED;
+                reason = "paused by request";
+                LOG.infof("training paused at update %d", updateStep);
+              }
+              return null;
+            }));
+  }
+
+  /**
+   * Takes a snapshot of the online network now, and publishes it.
+   *
+   * @throws IllegalStateException when the learner failed (its last good snapshot stays)
+   * @throws SnapshotRejectedException when ONNX Runtime disagrees with the engine
+   */
+  public SnapshotRecord snapshotNow() throws IOException {
+    CompletableFuture<CompletableFuture<SnapshotRecord>> captured =
+        onLearnerThread(
+            () -> {
+              if (state == LearnerState.FAILED) {
+                throw new IllegalStateException(
+                    "the learner failed (" + reason + "); its last good snapshot stays the newest");
+              }
+              return snapshot();
+            });
+    try {
+      return captured.get(5, TimeUnit.MINUTES).get(5, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the snapshot took longer than 5 minutes", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the snapshot", e);
+    }
+  }
+
+  /** Where training stands; safe from any thread. */
+  public LearnerStatus status() {
+    long now = System.nanoTime();
+    long updates = updateStep;
+    return new LearnerStatus(
+        state,
+        state == LearnerState.TRAINING ? "" : reason,
+        updates,
+        envFrames,
+        rates.updatesPerSecond(now, updates),
+        lossAverage,
+        (float) epsilon.at(envFrames),
+        rates.waitFraction(now, sampler.waitNanos()),
+        engine.device(),
+        publisher.last());
+  }
+
+  public SnapshotPublisher snapshots() {
+    return publisher;
+  }
+
+  // ---- the learner thread ---------------------------------------------------------------------
+
+  private void run() {
+    while (!closing) {
+      try {
+        Runnable request = requests.poll();
+        if (request != null) {
+          request.run();
+          continue;
+        }
+        switch (state) {
+          case TRAINING, WAITING -> trainOnce();
+          default -> {
+            Runnable next = requests.poll(200, TimeUnit.MILLISECONDS);
+            if (next != null) {
+              next.run();
+            }
+          }
+        }
+        rates.record(System.nanoTime(), updateStep, sampler.waitNanos());
+        logAtCadence();
+      } catch (InterruptedException e) {
+        if (!closing) {
+          LOG.warn("learner thread interrupted; stopping");
+        }
+        return;
+      } catch (RuntimeException e) {
+        fail("internal error at update " + updateStep + ": " + e, e);
+      }
+    }
+  }
+
+  /** One pass: the gates, a batch, one update, and what follows it at its cadence. */
+  private void trainOnce() throws InterruptedException {
+    ReplayInfo info = sampler.info();
+    if (info != null) {
+      envFrames = Math.max(envFrames, info.totalInserted() * settings.framesPerTransition());
+      if (!replayChecked && !checkReplay(info)) {
+        return;
+      }
+    }
+    Gate gate = gates(info);
+    if (!gate.mayUpdate()) {
+      waiting(gate.waitReason());
+      Thread.sleep(20);
+      return;
+    }
+    PrefetchingSampler.Next next = sampler.next(BATCH_WAIT);
+    if (next.batch() == null) {
+      waiting(next.waitReason());
+      return;
+    }
+    SampledBatch batch = next.batch();
+    boolean prioritized = settings.sampling() == SamplingMode.PRIORITIZED;
+    UpdateResult result = engine.update(batch, prioritized);
+    if (!result.applied()) {
+      fail(
+          Float.isFinite(result.loss())
+              ? String.format(
+                  "non-finite gradient at update %d (loss %s, gradient norm %s); updates stopped, the"
+                      + " last good snapshot stays published",
+                  updateStep + 1, result.loss(), result.gradientNorm())
+              : String.format(
+                  "non-finite loss at update %d (loss %s); updates stopped, the last good snapshot"
+                      + " stays published",
+                  updateStep + 1, result.loss()),
+          null);
+      return;
+    }
+    updateStep++;
+    lastUpdateNanos = System.nanoTime();
+    state = LearnerState.TRAINING;
+    reason = "";
+    lossAverage = Float.isNaN(lossAverage) ? result.loss() : 0.99f * lossAverage + 0.01f * result.loss();
+    if (prioritized) {
+      sampler.updatePrioritiesAsync(batch.ids(), priorities(result.absTdErrors()));
+    }
+    if (gate.syncTargetAfter()) {
+      engine.syncTarget();
+    }
+    if (settings.snapshotPeriodUpdates() > 0 && updateStep % settings.snapshotPeriodUpdates() == 0) {
+      periodicSnapshot();
+    }
+    if (settings.checkpointPeriodUpdates() > 0 && updateStep % settings.checkpointPeriodUpdates() == 0) {
+      checkpointInBackground();
+    }
+  }
+
+  /**
+   * DQN's three gates, together. No update before the actors have inserted learning-starts
+   * transitions; then at most one update per update-period inserted transitions, counted from
+   * when this learner first passed the start gate (so a resumed learner does not race to catch up
+   * on data it trained on before); and a hard copy of the online weights into the target network
+   * after every target-sync-period-th update.
+   */
+  Gate gates(ReplayInfo info) {
+    boolean needsCounts = settings.learningStartsTransitions() > 0 || settings.updatePeriodTransitions() > 0;
+    if (needsCounts && info == null) {
+      return Gate.waitFor("waiting for the replay's statistics");
+    }
+    if (needsCounts) {
+      long inserted = info.totalInserted();
+      if (inserted < settings.learningStartsTransitions()) {
+        return Gate.waitFor(
+            String.format(
+                "actors have inserted %d of the %d transitions learning starts with",
+                inserted, settings.learningStartsTransitions()));
+      }
+      if (settings.updatePeriodTransitions() > 0) {
+        if (insertedAtGateStart < 0) {
+          insertedAtGateStart = inserted;
+          updatesAtGateStart = updateStep;
+        }
+        long allowed = (inserted - insertedAtGateStart) / settings.updatePeriodTransitions() + 1;
+        if (updateStep - updatesAtGateStart >= allowed) {
+          return Gate.waitFor(
+              String.format(
+                  "one update per %d inserted transitions: waiting for actors",
+                  settings.updatePeriodTransitions()));
+        }
+      }
+    }
+    boolean syncTarget = (updateStep + 1) % settings.targetSyncPeriodUpdates() == 0;
+    return new Gate(null, syncTarget);
+  }
+
+  /** The replay's n-step returns must be the ones this learner was configured for. */
+  private boolean checkReplay(ReplayInfo info) {
+    replayChecked = true;
+    if (info.nStep() > 0 && info.nStep() != settings.nStep()) {
+      fail(
+          String.format(
+              "the replay hands out %d-step returns; this learner expects %d (dqn.learner.algorithm.n-step)",
+              info.nStep(), settings.nStep()),
+          null);
+      return false;
+    }
+    if (info.gamma() > 0 && Math.abs(info.gamma() - settings.gamma()) > 1e-6) {
+      fail(
+          String.format(
+              "the replay discounts with gamma %s; this learner expects %s (dqn.learner.algorithm.gamma)",
+              info.gamma(), settings.gamma()),
+          null);
+      return false;
+    }
+    return true;
+  }
+
+  private float[] priorities(float[] absTdErrors) {
+    float[] p = new float[absTdErrors.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = absTdErrors[i] + (float) settings.priorityEpsilon();
+    }
+    return p;
+  }
+
+  private void waiting(String why) {
+    reason = why;
+    if (System.nanoTime() - lastUpdateNanos > WAITING_AFTER_NANOS) {
+      state = LearnerState.WAITING;
+    }
+  }
+
+  private void fail(String why, Throwable cause) {
+    state = LearnerState.FAILED;
+    reason = why;
+    if (cause != null) {
+      LOG.error("learner failed: " + why, cause);
+    } else {
+      LOG.errorf("learner failed: %s", why);
+    }
+  }
+
+  /**
+   * Queues a snapshot of the weights as they are now. If the publisher is still busy with an
+   * earlier one, the newest capture replaces any that is waiting: snapshots never pile up.
+   */
+  private void periodicSnapshot() {
+    Capture capture = capture();
+    if (pendingSnapshot.getAndSet(capture) != null) {
+      LOG.debugf("snapshot at update %d replaces one still waiting to be published", capture.updateStep());
+      return;
+    }
+    background.execute(
+        () -> {
+          Capture newest = pendingSnapshot.getAndSet(null);
+          if (newest == null) {
+            return;
+          }
+          try {
+            newest.publish(publisher, probe);
+          } catch (IOException | RuntimeException e) {
+            LOG.errorf("snapshot at update %d failed: %s", newest.updateStep(), e.getMessage());
+          }
+        });
+  }
+
+  /** Captures weights and probe Q-values here; verifies and publishes in the background. */
+  private CompletableFuture<SnapshotRecord> snapshot() {
+    Capture capture = capture();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return capture.publish(publisher, probe);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(
+                "snapshot at update " + capture.updateStep() + " could not be written: " + e.getMessage(), e);
+          }
+        },
+        background);
+  }
+
+  /** The online network as it is now, and its Q-values on the probe batch. */
+  private Capture capture() {
+    return new Capture(
+        engine.onlineWeights(), engine.qValues(probe.observations(), probe.size()), updateStep, envFrames);
+  }
+
+  private record Capture(QNetworkWeights weights, float[][] engineQ, long updateStep, long envFrames) {
+    SnapshotRecord publish(SnapshotPublisher publisher, ProbeBatch probe) throws IOException {
+      return publisher.publish(weights, probe, engineQ, updateStep, envFrames);
+    }
+  }
+
+  private TrainingState captureState() {
+    return new TrainingState(updateStep, envFrames, rngState, engine.state());
+  }
+
+  private void checkpointInBackground() {
+    TrainingState captured = captureState();
+    lastCheckpointStep = captured.updateStep();
+    background.execute(() -> writeCheckpoint(captured));
+  }
+
+  private void writeCheckpoint(TrainingState captured) {
+    try {
+      var file = checkpoints.write(captured);
+      LOG.infof("checkpoint %s written (update %d)", file.getFileName(), captured.updateStep());
+    } catch (IOException | RuntimeException e) {
+      LOG.errorf("checkpoint at update %d could not be written: %s", captured.updateStep(), e.getMessage());
+    }
+  }
+
+  private void logAtCadence() {
+    long now = System.nanoTime();
+    if (now - lastLogNanos < LOG_PERIOD_NANOS) {
+      return;
+    }
+    lastLogNanos = now;
+    LearnerStatus s = status();
+    LOG.infof(
+        "learner/%s update=%d env_frames=%d updates_per_s=%.1f td_loss=%.4g epsilon=%.3f data_wait=%.2f%s",
+        s.state().name().toLowerCase(),
+        s.updateStep(),
+        s.envFrames(),
+        s.updatesPerSecond(),
+        s.loss(),
+        s.epsilon(),
+        s.dataWaitFraction(),
+        s.reason().isEmpty() ? "" : " (" + s.reason() + ")");
+  }
+
+  private <T> CompletableFuture<T> onLearnerThread(java.util.concurrent.Callable<T> action) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    if (closing) {
+      result.completeExceptionally(new IllegalStateException("the learner is shutting down"));
+      return result;
+    }
+    requests.add(
+        () -> {
+          try {
+            result.complete(action.call());
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  private LearnerStatus await(CompletableFuture<?> request) {
+    try {
+      request.get(1, TimeUnit.MINUTES);
+      return status();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the learner did not answer within a minute", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Stops the loop after the update in progress, waits for snapshots and checkpoints in flight,
+   * and writes a final checkpoint unless the learner failed or nothing changed since the last one.
+   */
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    thread.interrupt();
+    try {
+      thread.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    background.shutdown();
+    try {
+      background.awaitTermination(2, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (state != LearnerState.FAILED && updateStep > lastCheckpointStep) {
+      writeCheckpoint(captureState());
+    }
+    sampler.close();
+  }
+}

@@ -1,0 +1,11 @@
+package dqn.learner.dqn;
+
+/**
+ * What one update did.
+ *
+ * @param loss the importance-weighted Huber loss of the batch (may be NaN or infinite)
+ * @param gradientNorm global L2 norm of the gradients before clipping (NaN when not computed)
+ * @param absTdErrors |target - Q(s,a)| per transition, for priorities; null when not requested
+ * @param applied whether the parameters changed; false when the loss or gradients were not finite
+ */
+public record UpdateResult(float loss, float gradientNorm, float[] absTdErrors, boolean applied) {}

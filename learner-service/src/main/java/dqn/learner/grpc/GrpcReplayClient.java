@@ -1,0 +1,194 @@
+package dqn.learner.grpc;
+
+import com.google.protobuf.ByteString;
+import dqn.learner.replay.ReplayClient;
+import dqn.learner.replay.ReplayInfo;
+import dqn.learner.replay.ReplayNotReadyException;
+import dqn.learner.replay.ReplayUnavailableException;
+import dqn.learner.replay.SampledBatch;
+import dqn.learner.replay.SamplingMode;
+import dqn.v1.DType;
+import dqn.v1.GetStatsRequest;
+import dqn.v1.ReplayServiceGrpc;
+import dqn.v1.ReplayStats;
+import dqn.v1.SampleRequest;
+import dqn.v1.SampleResponse;
+import dqn.v1.Tensor;
+import dqn.v1.UpdatePrioritiesRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/** The replay-service over gRPC: proto ↔ domain conversion and status ↔ exception mapping. */
+public final class GrpcReplayClient implements ReplayClient {
+
+  private static final int MAX_MESSAGE_BYTES = 256 << 20;
+
+  private final String target;
+  private final ManagedChannel channel;
+  private final long deadlineMs;
+
+  public GrpcReplayClient(String target, long deadlineMs) {
+    this.target = target;
+    this.deadlineMs = deadlineMs;
+    // A batch of 32 Atari states and their successors is about 1.8 MB; larger batches go higher.
+    this.channel =
+        ManagedChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .build();
+  }
+
+  private ReplayServiceGrpc.ReplayServiceBlockingStub stub() {
+    return ReplayServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public SampledBatch sample(int batchSize, SamplingMode mode, int timeoutMs) {
+    SampleResponse response;
+    try {
+      response =
+          stub()
+              .sample(
+                  SampleRequest.newBuilder()
+                      .setBatchSize(batchSize)
+                      .setMode(
+                          mode == SamplingMode.PRIORITIZED
+                              ? dqn.v1.SamplingMode.SAMPLING_MODE_PRIORITIZED
+                              : dqn.v1.SamplingMode.SAMPLING_MODE_UNIFORM)
+                      .setTimeoutMs(timeoutMs)
+                      .build());
+    } catch (StatusRuntimeException e) {
+      throw translate("Sample", e);
+    }
+    return toBatch(response);
+  }
+
+  @Override
+  public void updatePriorities(long[] ids, float[] priorities) {
+    UpdatePrioritiesRequest.Builder request = UpdatePrioritiesRequest.newBuilder();
+    for (int i = 0; i < ids.length; i++) {
+      request.addIds(ids[i]).addPriorities(priorities[i]);
+    }
+    try {
+      stub().updatePriorities(request.build());
+    } catch (StatusRuntimeException e) {
+      throw translate("UpdatePriorities", e);
+    }
+  }
+
+  @Override
+  public ReplayInfo info() {
+    ReplayStats stats;
+    try {
+      stats = stub().getStats(GetStatsRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      throw translate("GetStats", e);
+    }
+    return new ReplayInfo(
+        stats.getSize(),
+        stats.getTotalInserted(),
+        stats.getRateLimiter().getMinSizeToSample(),
+        stats.getNStep(),
+        stats.getGamma(),
+        stats.getObservationShapeList().stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /** Checks and converts a Sample answer; a malformed one is refused with what is wrong. */
+  static SampledBatch toBatch(SampleResponse r) {
+    int n = r.getActionsCount();
+    if (n == 0) {
+      throw new IllegalArgumentException("the replay answered with an empty batch");
+    }
+    long[] stateShape = stateShape("observations", r.getObservations(), n);
+    long[] nextShape = stateShape("next_observations", r.getNextObservations(), n);
+    if (!Arrays.equals(stateShape, nextShape)) {
+      throw new IllegalArgumentException(
+          "observations and next_observations differ in shape: "
+              + Arrays.toString(stateShape)
+              + " vs "
+              + Arrays.toString(nextShape));
+    }
+    float[] weights = new float[n];
+    if (r.getWeightsCount() == 0) {
+      Arrays.fill(weights, 1f); // uniform sampling may leave the weights out
+    } else if (r.getWeightsCount() != n) {
+      throw new IllegalArgumentException(
+          "the replay sent " + r.getWeightsCount() + " importance weights for " + n + " transitions");
+    } else {
+      for (int i = 0; i < n; i++) {
+        weights[i] = r.getWeights(i);
+      }
+    }
+    long[] ids = new long[r.getIdsCount()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = r.getIds(i);
+    }
+    int[] actions = new int[n];
+    for (int i = 0; i < n; i++) {
+      actions[i] = r.getActions(i);
+    }
+    float[] returns = new float[r.getReturnsCount()];
+    for (int i = 0; i < returns.length; i++) {
+      returns[i] = r.getReturns(i);
+    }
+    float[] discounts = new float[r.getDiscountsCount()];
+    for (int i = 0; i < discounts.length; i++) {
+      discounts[i] = r.getDiscounts(i);
+    }
+    return new SampledBatch(
+        ids,
+        direct(r.getObservations().getData()),
+        direct(r.getNextObservations().getData()),
+        stateShape,
+        actions,
+        returns,
+        discounts,
+        weights);
+  }
+
+  private static long[] stateShape(String field, Tensor tensor, int n) {
+    if (tensor.getDtype() != DType.DTYPE_UINT8) {
+      throw new IllegalArgumentException(field + " must be uint8, got " + tensor.getDtype());
+    }
+    if (tensor.getShapeCount() < 2 || tensor.getShape(0) != n) {
+      throw new IllegalArgumentException(
+          field + " has shape " + tensor.getShapeList() + "; expected [" + n + ", ...] for " + n + " actions");
+    }
+    long[] shape = new long[tensor.getShapeCount() - 1];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = tensor.getShape(i + 1);
+    }
+    return shape;
+  }
+
+  private static ByteBuffer direct(ByteString data) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(data.size());
+    data.copyTo(buffer);
+    return buffer.flip();
+  }
+
+  private RuntimeException translate(String call, StatusRuntimeException e) {
+    Status status = e.getStatus();
+    String detail = status.getDescription() != null ? status.getDescription() : status.getCode().toString();
+    return switch (status.getCode()) {
+      case FAILED_PRECONDITION, RESOURCE_EXHAUSTED -> new ReplayNotReadyException("replay holds samples back: " + detail);
+      default -> new ReplayUnavailableException(
+          "replay-service at " + target + " failed " + call + " (" + status.getCode() + "): " + detail, e);
+    };
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
