@@ -19,6 +19,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +103,7 @@ public final class RedisReplayStore implements ReplayStore {
   private final String prefix;
   private final RetryPolicy retry;
   private final String address;
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final int headerBytes;
@@ -123,7 +127,15 @@ public final class RedisReplayStore implements ReplayStore {
     this.headerBytes = layout.chunkSteps() * ENTRY_BYTES;
     RedisURI redisUri = RedisURI.create(uri);
     this.address = redisUri.getHost() + ":" + redisUri.getPort();
-    this.client = RedisClient.create(redisUri);
+    // Reconnect attempts back off to at most the retry policy's ceiling (Lettuce's own is 30 s),
+    // so service resumes soon after Redis returns.
+    this.resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    retry.initialBackoff(), retry.maxBackoff(), 2, TimeUnit.MILLISECONDS))
+            .build();
+    this.client = RedisClient.create(resources, redisUri);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -136,6 +148,7 @@ public final class RedisReplayStore implements ReplayStore {
       connected = withRetry("connect", () -> client.connect(ByteArrayCodec.INSTANCE));
     } catch (RuntimeException e) {
       client.shutdown();
+      resources.shutdown();
       throw e;
     }
     this.connection = connected;
@@ -360,6 +373,7 @@ public final class RedisReplayStore implements ReplayStore {
     }
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   private RedisCommands<byte[], byte[]> sync() {
