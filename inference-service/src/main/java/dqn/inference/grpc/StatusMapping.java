@@ -16,6 +16,8 @@ import org.jboss.logging.Logger;
 public final class StatusMapping {
 
   private static final Logger LOG = Logger.getLogger(StatusMapping.class);
+  /** Descriptions travel in an HTTP/2 trailer, which clients cap at about 8 KiB. */
+  private static final int MAX_DESCRIPTION_CHARS = 1000;
 
   private StatusMapping() {}
 
@@ -26,7 +28,12 @@ public final class StatusMapping {
     if (error instanceof StatusException status) {
       return status.getStatus().asRuntimeException(status.getTrailers());
     }
-    return statusOf(error).asRuntimeException();
+    Status status = statusOf(error);
+    String description = status.getDescription();
+    if (description != null && description.length() > MAX_DESCRIPTION_CHARS) {
+      status = status.withDescription(description.substring(0, MAX_DESCRIPTION_CHARS) + "...");
+    }
+    return status.asRuntimeException();
   }
 
   private static Status statusOf(Throwable error) {

@@ -1,0 +1,198 @@
+package dqn.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dqn.qnetwork.QNetworkWeights;
+import dqn.testkit.ServiceProcess;
+import dqn.v1.ActRequest;
+import dqn.v1.GetModelMetadataRequest;
+import dqn.v1.InferenceServiceGrpc;
+import dqn.v1.SetLiveVersionRequest;
+import dqn.v1.Tensor;
+import dqn.v1.UploadHeader;
+import dqn.v1.UploadModelRequest;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Thousands of malformed requests from several threads: every one is answered with a status that
+ * blames the request, and the service stays up and correct.
+ */
+class FuzzIT {
+
+  static final int REQUESTS = 3000;
+  static final Set<Status.Code> REQUEST_ERRORS =
+      EnumSet.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND,
+          Status.Code.RESOURCE_EXHAUSTED);
+
+  @Test
+  void malformedRequestsAreAllAnsweredAndTheServiceSurvives() throws Exception {
+    QNetworkWeights pong = TestModels.nips(6, 1);
+    QNetworkWeights grid = TestModels.mlp(8, 4, 1);
+    try (ServiceProcess service = Services.start(Services.builder(Files.createTempDirectory("inference-fuzz-")));
+        ApiClient client = new ApiClient(service.port())) {
+      client.upload("pong", TestModels.onnx(pong), true);
+      client.upload("grid", TestModels.onnx(grid), true);
+
+      Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+      List<String> unexpected = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> work = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        final long seed = t;
+        work.add(pool.submit(() -> {
+          SplittableRandom random = new SplittableRandom(seed);
+          for (int i = 0; i < REQUESTS / 8; i++) {
+            int kind = random.nextInt(10);
+            Status.Code code = call(client, kind, random);
+            outcomes.computeIfAbsent(kind + ":" + code, k -> new AtomicInteger()).incrementAndGet();
+            boolean garbage = kind == 9;
+            if (!REQUEST_ERRORS.contains(code) && !(garbage && code == Status.Code.INTERNAL)) {
+              synchronized (unexpected) {
+                unexpected.add("kind " + kind + " answered " + code);
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : work) {
+        f.get(150, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+
+      System.out.println("fuzz outcomes (kind:status=count): " + new TreeMap<>(outcomes));
+      assertEquals(List.of(), unexpected, "outcomes: " + outcomes);
+      assertTrue(service.isAlive());
+      assertFalse(service.output().contains("SIGSEGV"));
+      byte[] frame = TestModels.frames(pong, 1, 77);
+      InferenceApiIT.assertClose(TestModels.reference(pong, frame, 1),
+          ApiClient.qValues(client.act("pong", ApiClient.uint8(frame, 1, 4, 84, 84))));
+    }
+  }
+
+  /** One malformed call of the given kind; returns the status it was answered with. */
+  private static Status.Code call(ApiClient client, int kind, SplittableRandom random) {
+    InferenceServiceGrpc.InferenceServiceBlockingStub stub =
+        client.blocking.withDeadlineAfter(30, TimeUnit.SECONDS);
+    try {
+      switch (kind) {
+        case 0, 1, 2, 3, 4, 5 -> stub.act(randomAct(random));
+        case 6 -> stub.getModelMetadata(GetModelMetadataRequest.newBuilder()
+            .setModel(randomModel(random)).setVersion(randomVersion(random)).build());
+        case 7 -> stub.setLiveVersion(SetLiveVersionRequest.newBuilder()
+            .setModel(randomModel(random)).setVersion(randomVersion(random)).build());
+        case 8 -> client.upload(randomUpload(random));
+        default -> ClientCalls.blockingUnaryCall(client.channel(), rawAct(),
+            CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), randomBytes(random, 200));
+      }
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  private static ActRequest randomAct(SplittableRandom random) {
+    Tensor.Builder tensor = Tensor.newBuilder().setDtypeValue(random.nextInt(5));
+    int rank = random.nextInt(7);
+    long[] dims = {-1, 0, 1, 2, 4, 8, 84, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE + 1L};
+    for (int d = 0; d < rank; d++) {
+      tensor.addShape(random.nextBoolean() ? dims[random.nextInt(dims.length)] : random.nextLong());
+    }
+    int[] lengths = {0, 1, 31, 32, 28224, 56448, random.nextInt(70000)};
+    tensor.setData(ByteString.copyFrom(randomBytes(random, lengths[random.nextInt(lengths.length)])));
+    ActRequest.Builder request = ActRequest.newBuilder().setModel(randomModel(random))
+        .setVersion(randomVersion(random)).setObservations(tensor).setRequestId(random.nextLong());
+    if (random.nextBoolean()) {
+      float[] epsilons = {Float.NaN, -1f, 0f, 0.5f, 1f, 2f, Float.POSITIVE_INFINITY};
+      request.setEpsilon(epsilons[random.nextInt(epsilons.length)]);
+    }
+    if (random.nextBoolean()) {
+      request.setSeed(random.nextLong());
+    }
+    return request.build();
+  }
+
+  private static List<UploadModelRequest> randomUpload(SplittableRandom random) {
+    List<UploadModelRequest> messages = new ArrayList<>();
+    if (random.nextBoolean()) {
+      messages.add(UploadModelRequest.newBuilder().setHeader(UploadHeader.newBuilder()
+          .setModel(randomModel(random)).setSizeBytes(random.nextInt(-5, 5000))
+          .setSha256(random.nextBoolean() ? "" : "zz" + random.nextInt())).build());
+    }
+    for (int i = random.nextInt(4); i > 0; i--) {
+      messages.add(random.nextInt(5) == 0
+          ? UploadModelRequest.getDefaultInstance()
+          : UploadModelRequest.newBuilder().setChunk(ByteString.copyFrom(randomBytes(random, 2000))).build());
+    }
+    return messages;
+  }
+
+  private static String randomModel(SplittableRandom random) {
+    String[] names = {"pong", "grid", "", "nosuch", "../../etc/passwd", "p\u00f6ng\u2603", "x".repeat(5000)};
+    return names[random.nextInt(names.length)];
+  }
+
+  private static long randomVersion(SplittableRandom random) {
+    long[] versions = {0, 1, 2, -1, Long.MAX_VALUE, Long.MIN_VALUE};
+    return versions[random.nextInt(versions.length)];
+  }
+
+  private static byte[] randomBytes(SplittableRandom random, int length) {
+    byte[] bytes = new byte[length];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  /** The Act method with raw bytes as its request, to send what is not a protobuf message. */
+  private static MethodDescriptor<byte[], byte[]> rawAct() {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(InferenceServiceGrpc.getActMethod().getFullMethodName())
+        .setRequestMarshaller(RawBytes.INSTANCE)
+        .setResponseMarshaller(RawBytes.INSTANCE)
+        .build();
+  }
+
+  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
