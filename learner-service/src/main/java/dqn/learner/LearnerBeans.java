@@ -50,6 +50,17 @@ public class LearnerBeans {
   @Produces
   @Singleton
   Learner learner(LearnerConfig config) {
+    try {
+      return build(config);
+    } catch (RuntimeException e) {
+      // The launcher exits without printing start-up failures other than a busy port.
+      LOG.errorf("learner-service cannot start: %s", e.getMessage());
+      onStop(null);
+      throw e;
+    }
+  }
+
+  private Learner build(LearnerConfig config) {
     LearnerConfigCheck.validate(config);
     LOG.info(LearnerConfigCheck.describe(config));
 
@@ -73,7 +84,9 @@ public class LearnerBeans {
                 Duration.ofMillis(config.data().backoffInitialMs()),
                 Duration.ofMillis(config.data().backoffMaxMs()),
                 Duration.ofMillis(config.data().statsPeriodMs())));
-    uploader = new GrpcModelUploader(config.inferenceTarget(), config.snapshots().uploadDeadlineMs());
+    uploader =
+        new GrpcModelUploader(
+            config.inferenceTarget(), config.snapshots().uploadDeadlineMs(), config.inferenceToken());
     SnapshotPublisher publisher =
         new SnapshotPublisher(
             new SnapshotPublisher.Settings(

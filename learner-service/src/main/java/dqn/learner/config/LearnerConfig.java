@@ -24,6 +24,9 @@ public interface LearnerConfig {
   @WithDefault("127.0.0.1:50054")
   String inferenceTarget();
 
+  /** Bearer token for the inference-service, when it requires one (DQN_LEARNER_INFERENCE_TOKEN). */
+  Optional<String> inferenceToken();
+
   /** Start training as soon as the service is up (otherwise wait for the Start RPC). */
   @WithDefault("true")
   boolean autoStart();

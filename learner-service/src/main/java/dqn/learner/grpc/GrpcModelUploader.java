@@ -8,6 +8,9 @@ import dqn.v1.UploadHeader;
 import dqn.v1.UploadModelRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import java.util.Optional;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
@@ -25,10 +28,20 @@ public final class GrpcModelUploader implements ModelUploader {
   private final ManagedChannel channel;
   private final long deadlineMs;
 
-  public GrpcModelUploader(String target, long deadlineMs) {
+  /**
+   * @param bearerToken sent as {@code authorization: Bearer <token>} when present
+   */
+  public GrpcModelUploader(String target, long deadlineMs, Optional<String> bearerToken) {
     this.target = target;
     this.deadlineMs = deadlineMs;
-    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(target).usePlaintext();
+    bearerToken.ifPresent(
+        token -> {
+          Metadata headers = new Metadata();
+          headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+          builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+        });
+    this.channel = builder.build();
   }
 
   @Override

@@ -1,0 +1,92 @@
+package dqn.learner.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dqn.learner.replay.PrefetchingSampler;
+import dqn.learner.replay.SampledBatch;
+import dqn.learner.replay.SamplingMode;
+import dqn.testkit.FreePorts;
+import dqn.v1.DType;
+import dqn.v1.SampleResponse;
+import dqn.v1.Tensor;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GrpcReplayClientTest {
+
+  private static Tensor states(int n, DType type) {
+    return Tensor.newBuilder()
+        .addShape(n).addShape(4).addShape(2).addShape(2)
+        .setDtype(type)
+        .setData(ByteString.copyFrom(new byte[n * 16]))
+        .build();
+  }
+
+  private static SampleResponse.Builder answer(int n) {
+    SampleResponse.Builder r =
+        SampleResponse.newBuilder().setObservations(states(n, DType.DTYPE_UINT8)).setNextObservations(states(n, DType.DTYPE_UINT8));
+    for (int i = 0; i < n; i++) {
+      r.addIds(100 + i).addActions(i % 3).addReturns(0.5f * i).addDiscounts(0.99f);
+    }
+    return r;
+  }
+
+  @Test
+  void convertsASampleAnswerAndFillsMissingUniformWeights() {
+    SampledBatch batch = GrpcReplayClient.toBatch(answer(2).build());
+    assertArrayEquals(new long[] {4, 2, 2}, batch.observationShape());
+    assertArrayEquals(new float[] {1f, 1f}, batch.weights());
+    assertArrayEquals(new long[] {100, 101}, batch.ids());
+    assertArrayEquals(new float[] {0f, 0.5f}, batch.returns());
+    assertTrue(batch.observations().isDirect());
+    assertEquals(32, batch.observations().remaining());
+  }
+
+  @Test
+  void malformedAnswersAreRefusedWithWhatIsWrong() {
+    IllegalArgumentException dtype =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GrpcReplayClient.toBatch(answer(2).setObservations(states(2, DType.DTYPE_FLOAT32)).build()));
+    assertTrue(dtype.getMessage().contains("uint8"), dtype.getMessage());
+    IllegalArgumentException rows =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GrpcReplayClient.toBatch(answer(2).setNextObservations(states(3, DType.DTYPE_UINT8)).build()));
+    assertTrue(rows.getMessage().contains("next_observations"), rows.getMessage());
+    IllegalArgumentException weights =
+        assertThrows(IllegalArgumentException.class, () -> GrpcReplayClient.toBatch(answer(2).addWeights(1f).build()));
+    assertTrue(weights.getMessage().contains("importance weights"), weights.getMessage());
+    IllegalArgumentException returns =
+        assertThrows(IllegalArgumentException.class, () -> GrpcReplayClient.toBatch(answer(2).addReturns(1f).build()));
+    assertTrue(returns.getMessage().contains("returns"), returns.getMessage());
+  }
+
+  @Test
+  void unreachableReplayIsReportedAsTheReasonToWait() throws Exception {
+    String target = "127.0.0.1:" + FreePorts.pick();
+    try (GrpcReplayClient client = new GrpcReplayClient(target, 2_000);
+        PrefetchingSampler sampler =
+            new PrefetchingSampler(
+                client,
+                new PrefetchingSampler.Settings(
+                    32, SamplingMode.UNIFORM, 2, 0, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMillis(100)))) {
+      sampler.start();
+      PrefetchingSampler.Next next = sampler.next(Duration.ofMillis(300));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!next.waitReason().contains("UNAVAILABLE") && System.nanoTime() < deadline) {
+        next = sampler.next(Duration.ofMillis(100));
+      }
+      assertNull(next.batch());
+      assertNotNull(next.waitReason());
+      assertTrue(next.waitReason().contains(target) && next.waitReason().contains("UNAVAILABLE"), next.waitReason());
+      assertTrue(sampler.waitNanos() > 0);
+    }
+  }
+}
