@@ -34,8 +34,8 @@ public final class ApiClient implements AutoCloseable {
 
   private final int port;
   private final ManagedChannel channel;
-  public final InferenceServiceGrpc.InferenceServiceBlockingStub blocking;
-  public final InferenceServiceGrpc.InferenceServiceStub async;
+  private final InferenceServiceGrpc.InferenceServiceBlockingStub blocking;
+  private final InferenceServiceGrpc.InferenceServiceStub async;
 
   public ApiClient(int port) {
     this(port, null);
@@ -57,12 +57,22 @@ public final class ApiClient implements AutoCloseable {
       b = b.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       a = a.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
-    this.blocking = b.withDeadlineAfter(60, TimeUnit.SECONDS);
+    this.blocking = b;
     this.async = a;
   }
 
   public ManagedChannel channel() {
     return channel;
+  }
+
+  /** A blocking stub whose calls must finish within 60 s from now. */
+  public InferenceServiceGrpc.InferenceServiceBlockingStub blocking() {
+    return blocking.withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** An asynchronous stub (for the streaming calls). */
+  public InferenceServiceGrpc.InferenceServiceStub async() {
+    return async;
   }
 
   public ModelVersionInfo upload(String model, byte[] onnx, boolean makeLive) {
@@ -123,7 +133,7 @@ public final class ApiClient implements AutoCloseable {
   }
 
   public ActResponse act(String model, Tensor observations) {
-    return blocking.act(ActRequest.newBuilder().setModel(model).setObservations(observations).build());
+    return blocking().act(ActRequest.newBuilder().setModel(model).setObservations(observations).build());
   }
 
   public static Tensor uint8(byte[] data, long... shape) {

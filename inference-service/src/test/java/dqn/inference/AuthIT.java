@@ -28,14 +28,14 @@ class AuthIT {
         GrpcProbe probe = new GrpcProbe("127.0.0.1", service.port())) {
       ListModelsRequest list = ListModelsRequest.getDefaultInstance();
       InferenceApiIT.assertStatus(Status.Code.UNAUTHENTICATED, "authorization: Bearer <token>",
-          () -> anonymous.blocking.listModels(list));
+          () -> anonymous.blocking().listModels(list));
       InferenceApiIT.assertStatus(Status.Code.UNAUTHENTICATED, "not accepted",
-          () -> wrong.blocking.listModels(list));
+          () -> wrong.blocking().listModels(list));
       InferenceApiIT.assertStatus(Status.Code.UNAUTHENTICATED, "authorization",
           () -> anonymous.upload("pong", TestModels.pongNips(1), true));
 
       assertEquals(1, beta.upload("pong", TestModels.pongNips(1), true).getVersion());
-      assertEquals(1, beta.blocking.listModels(list).getModelsCount());
+      assertEquals(1, beta.blocking().listModels(list).getModelsCount());
       assertEquals(HealthCheckResponse.ServingStatus.SERVING, probe.health());
     }
   }

@@ -98,7 +98,7 @@ class FuzzIT {
   /** One malformed call of the given kind; returns the status it was answered with. */
   private static Status.Code call(ApiClient client, int kind, SplittableRandom random) {
     InferenceServiceGrpc.InferenceServiceBlockingStub stub =
-        client.blocking.withDeadlineAfter(30, TimeUnit.SECONDS);
+        client.blocking().withDeadlineAfter(30, TimeUnit.SECONDS);
     try {
       switch (kind) {
         case 0, 1, 2, 3, 4, 5 -> stub.act(randomAct(random));

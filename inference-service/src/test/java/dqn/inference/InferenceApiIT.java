@@ -86,7 +86,7 @@ class InferenceApiIT {
     assertEquals(3, act.getGreedyActionsCount());
 
     ModelMetadata metadata =
-        client.blocking.getModelMetadata(GetModelMetadataRequest.newBuilder().setModel("pong").build());
+        client.blocking().getModelMetadata(GetModelMetadataRequest.newBuilder().setModel("pong").build());
     assertEquals(List.of(-1L, 4L, 84L, 84L), metadata.getInputShapeList());
     assertEquals(dqn.v1.DType.DTYPE_UINT8, metadata.getInputDtype());
     assertEquals(6, metadata.getNumActions());
@@ -101,12 +101,12 @@ class InferenceApiIT {
     assertEquals(2, second.getVersion());
     assertFalse(second.getLive());
     assertEquals(1, client.act("pong", ApiClient.uint8(frames, 3, 4, 84, 84)).getModelVersion());
-    ActResponse explicit = client.blocking.act(ActRequest.newBuilder().setModel("pong").setVersion(2)
+    ActResponse explicit = client.blocking().act(ActRequest.newBuilder().setModel("pong").setVersion(2)
         .setObservations(ApiClient.uint8(frames, 3, 4, 84, 84)).build());
     assertEquals(2, explicit.getModelVersion());
     assertClose(TestModels.reference(v2, frames, 3), ApiClient.qValues(explicit));
 
-    ModelInfo listed = client.blocking.listModels(ListModelsRequest.getDefaultInstance()).getModelsList()
+    ModelInfo listed = client.blocking().listModels(ListModelsRequest.getDefaultInstance()).getModelsList()
         .stream().filter(m -> m.getModel().equals("pong")).findFirst().orElseThrow();
     assertEquals(1, listed.getLiveVersion());
     assertEquals(List.of(2L, 1L), listed.getVersionsList().stream().map(ModelVersionInfo::getVersion).toList());
@@ -119,8 +119,8 @@ class InferenceApiIT {
     float[] obs = TestModels.floats(weights, 50, 1);
     ActRequest request = ActRequest.newBuilder().setModel("gridworld")
         .setObservations(ApiClient.float32(obs, 50, 6)).setEpsilon(0.5f).setSeed(7).build();
-    ActResponse first = client.blocking.act(request);
-    ActResponse again = client.blocking.act(request);
+    ActResponse first = client.blocking().act(request);
+    ActResponse again = client.blocking().act(request);
     assertClose(TestModels.reference(weights, obs, 50), ApiClient.qValues(first));
     assertEquals(first.getActionsList(), again.getActionsList());
     assertFalse(first.getActionsList().equals(first.getGreedyActionsList()));
@@ -163,7 +163,7 @@ class InferenceApiIT {
     assertEquals(List.of(), failures);
     assertTrue(versionsSeen.containsAll(Set.of(1L, 5L)), "versions answered: " + versionsSeen);
 
-    ModelVersionInfo rolledBack = client.blocking.setLiveVersion(
+    ModelVersionInfo rolledBack = client.blocking().setLiveVersion(
         SetLiveVersionRequest.newBuilder().setModel("breakout").setVersion(1).build());
     assertTrue(rolledBack.getLive());
     ActResponse after = client.act("breakout", observation);
@@ -218,7 +218,7 @@ class InferenceApiIT {
     QNetworkWeights weights = TestModels.mlp(4, 2, 41);
     client.upload("stream", TestModels.onnx(weights), true);
     LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    StreamObserver<ActRequest> requests = client.async.actStream(new StreamObserver<>() {
+    StreamObserver<ActRequest> requests = client.async().actStream(new StreamObserver<>() {
       @Override
       public void onNext(ActResponse response) {
         received.add(response);
@@ -265,18 +265,18 @@ class InferenceApiIT {
     assertStatus(Status.Code.INVALID_ARGUMENT, "needs 2 x 28224 bytes",
         () -> client.act("strict", ApiClient.uint8(frame, 2, 4, 84, 84)));
     assertStatus(Status.Code.INVALID_ARGUMENT, "epsilon must be in [0, 1]",
-        () -> client.blocking.act(ActRequest.newBuilder().setModel("strict").setEpsilon(-0.1f)
+        () -> client.blocking().act(ActRequest.newBuilder().setModel("strict").setEpsilon(-0.1f)
             .setObservations(ApiClient.uint8(frame, 1, 4, 84, 84)).build()));
     assertStatus(Status.Code.NOT_FOUND, "no model named 'nosuch'",
         () -> client.act("nosuch", ApiClient.uint8(frame, 1, 4, 84, 84)));
     assertStatus(Status.Code.NOT_FOUND, "model strict has no version 9",
-        () -> client.blocking.act(ActRequest.newBuilder().setModel("strict").setVersion(9)
+        () -> client.blocking().act(ActRequest.newBuilder().setModel("strict").setVersion(9)
             .setObservations(ApiClient.uint8(frame, 1, 4, 84, 84)).build()));
     assertStatus(Status.Code.NOT_FOUND, "no version 9",
-        () -> client.blocking.getModelMetadata(
+        () -> client.blocking().getModelMetadata(
             GetModelMetadataRequest.newBuilder().setModel("strict").setVersion(9).build()));
     assertStatus(Status.Code.NOT_FOUND, "no version 3",
-        () -> client.blocking.setLiveVersion(
+        () -> client.blocking().setLiveVersion(
             SetLiveVersionRequest.newBuilder().setModel("strict").setVersion(3).build()));
 
     assertStatus(Status.Code.INVALID_ARGUMENT, "not a valid ONNX model",

@@ -30,7 +30,7 @@ class RestartIT {
       client.upload("pong", TestModels.onnx(pong1), true);
       client.upload("pong", TestModels.onnx(TestModels.nips(6, 2)), true);
       client.upload("cartpole", TestModels.onnx(cartpole), true);
-      client.blocking.setLiveVersion(SetLiveVersionRequest.newBuilder().setModel("pong").setVersion(1).build());
+      client.blocking().setLiveVersion(SetLiveVersionRequest.newBuilder().setModel("pong").setVersion(1).build());
     }
 
     try (ServiceProcess service = Services.start(Services.builder(models));
@@ -54,7 +54,7 @@ class RestartIT {
   }
 
   private static void assertServes(ApiClient client, String model, long live, List<Long> versions) {
-    ModelInfo info = client.blocking.listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
+    ModelInfo info = client.blocking().listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
         .filter(m -> m.getModel().equals(model)).findFirst().orElseThrow();
     assertEquals(live, info.getLiveVersion());
     assertEquals(versions, info.getVersionsList().stream().map(ModelVersionInfo::getVersion).toList());
