@@ -31,6 +31,17 @@ public record AleHome(Path root, Path library, Path romDirectory) {
     return new AleHome(absolute, findLibrary(absolute), roms);
   }
 
+  /** The same ALE library with the ROMs of another folder. */
+  public AleHome withRomDirectory(Path romDirectory) {
+    Path absolute = romDirectory.toAbsolutePath().normalize();
+    if (!Files.isDirectory(absolute)) {
+      throw new IllegalStateException(
+          "ROM folder " + absolute + " does not exist: set dqn.env.rom-directory to a folder of"
+              + " ALE ROMs (*.bin), or leave it unset to use the ROMs of the ALE folder");
+    }
+    return new AleHome(root, library, absolute);
+  }
+
   /**
    * The ALE folder to use when none is configured: {@code DQN_ALE_HOME}, else the first
    * {@code .cache/ale} found walking up from {@code start} (so a jar started anywhere in the

@@ -1,11 +1,240 @@
 package dqn.env.grpc;
 
+import dqn.env.ale.AleEmulator;
+import dqn.env.session.ResetResult;
+import dqn.env.session.Session;
+import dqn.env.session.SessionManager;
+import dqn.v1.CloseSessionRequest;
+import dqn.v1.CloseSessionResponse;
+import dqn.v1.CreateSessionRequest;
+import dqn.v1.CreateSessionResponse;
 import dqn.v1.EnvServiceGrpc;
+import dqn.v1.GetFrameRequest;
+import dqn.v1.GetFrameResponse;
+import dqn.v1.ListGamesRequest;
+import dqn.v1.ListGamesResponse;
+import dqn.v1.ResetRequest;
+import dqn.v1.ResetResponse;
+import dqn.v1.StepRequest;
+import dqn.v1.StepResponse;
+import com.google.protobuf.ByteString;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.PreDestroy;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
- * The gRPC edge of the env-service. Scaffolding: every RPC answers UNIMPLEMENTED (the generated
- * base class's behaviour) until the service's own issue implements it.
+ * The gRPC edge of the env-service over {@link SessionManager}: each RPC validates, converts,
+ * makes one domain call and converts back; {@link EnvStatus} maps failures to statuses.
+ *
+ * <p>StartActors, StopActors and GetActorStatus belong to the actor-loop issue and answer
+ * UNIMPLEMENTED (the generated service interface's default) until then.
+ *
+ * <p>It implements the generated {@code AsyncService} rather than extending {@code ImplBase}
+ * (whose {@code bindService} is final) so that {@link MalformedRequests} can answer unparsable
+ * request bytes with INVALID_ARGUMENT.
  */
 @GrpcService
-public class EnvGrpcService extends EnvServiceGrpc.EnvServiceImplBase {}
+public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableService {
+
+  private final SessionManager sessions;
+  // Threads for StepStream lanes; idle ones end after a minute.
+  private final ExecutorService streamThreads =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "step-stream");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  public EnvGrpcService(SessionManager sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public ServerServiceDefinition bindService() {
+    return MalformedRequests.tolerant(EnvServiceGrpc.bindService(this));
+  }
+
+  @Override
+  @Blocking
+  public void listGames(ListGamesRequest request, StreamObserver<ListGamesResponse> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          ListGamesResponse.Builder games = ListGamesResponse.newBuilder();
+          sessions.catalogue().games().forEach(game -> games.addGames(ProtoMapping.game(game)));
+          return games.build();
+        });
+  }
+
+  @Override
+  @Blocking
+  public void createSession(
+      CreateSessionRequest request, StreamObserver<CreateSessionResponse> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          if (request.getGame().isEmpty()) {
+            throw new IllegalArgumentException("game is required (ListGames lists them), e.g. pong");
+          }
+          Session session =
+              sessions.create(
+                  request.getGame(),
+                  request.hasSeed() ? OptionalLong.of(request.getSeed()) : OptionalLong.empty(),
+                  ProtoMapping.options(request.getOptions()),
+                  request.getLatestFrameOnly());
+          CreateSessionResponse.Builder created =
+              CreateSessionResponse.newBuilder()
+                  .setSessionId(session.id())
+                  .addAllActions(ProtoMapping.actions(session.actions()))
+                  .setOptions(ProtoMapping.options(session.options()))
+                  .setObservation(
+                      ProtoMapping.observation(session.observation(), session.observationShape()))
+                  .setLives(session.lives());
+          for (long dim : session.observationShape()) {
+            created.addObservationShape(dim);
+          }
+          return created.build();
+        });
+  }
+
+  @Override
+  @Blocking
+  public void closeSession(
+      CloseSessionRequest request, StreamObserver<CloseSessionResponse> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          sessions.close(ProtoMapping.requireSessionId(request.getSessionId()));
+          return CloseSessionResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  @Blocking
+  public void reset(ResetRequest request, StreamObserver<ResetResponse> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          ResetResult reset =
+              sessions.reset(
+                  ProtoMapping.requireSessionId(request.getSessionId()),
+                  request.hasSeed() ? OptionalLong.of(request.getSeed()) : OptionalLong.empty());
+          return ResetResponse.newBuilder()
+              .setObservation(ProtoMapping.observation(reset.observation(), reset.observationShape()))
+              .setLives(reset.lives())
+              .build();
+        });
+  }
+
+  @Override
+  @Blocking
+  public void step(StepRequest request, StreamObserver<StepResponse> response) {
+    answer(request, response, () -> step(request));
+  }
+
+  /**
+   * Not {@code @Blocking}: the callbacks arrive on the event loop and each stream's requests
+   * are stepped in order on its own serial lane over {@link #streamThreads}.
+   */
+  @Override
+  public StreamObserver<StepRequest> stepStream(StreamObserver<StepResponse> responses) {
+    SerialExecutor lane = new SerialExecutor(streamThreads);
+    return new StreamObserver<>() {
+      private boolean ended;
+
+      @Override
+      public void onNext(StepRequest request) {
+        lane.execute(
+            () -> {
+              if (ended) {
+                return;
+              }
+              StepResponse stepped;
+              try {
+                requireWellFormed(request);
+                stepped = step(request);
+              } catch (RuntimeException e) {
+                // A stream carries one status: the first bad request ends it.
+                ended = true;
+                responses.onError(EnvStatus.of(e));
+                return;
+              }
+              responses.onNext(stepped);
+            });
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        lane.execute(() -> ended = true);
+      }
+
+      @Override
+      public void onCompleted() {
+        lane.execute(
+            () -> {
+              if (!ended) {
+                ended = true;
+                responses.onCompleted();
+              }
+            });
+      }
+    };
+  }
+
+  @PreDestroy
+  void stopStreams() {
+    streamThreads.shutdownNow();
+  }
+
+  @Override
+  @Blocking
+  public void getFrame(GetFrameRequest request, StreamObserver<GetFrameResponse> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          Session session = sessions.get(ProtoMapping.requireSessionId(request.getSessionId()));
+          return GetFrameResponse.newBuilder()
+              .setHeight(AleEmulator.SCREEN_HEIGHT)
+              .setWidth(AleEmulator.SCREEN_WIDTH)
+              .setRgb(ByteString.copyFrom(session.rgbFrame()))
+              .build();
+        });
+  }
+
+  private StepResponse step(StepRequest request) {
+    return ProtoMapping.response(sessions.step(ProtoMapping.commands(request)));
+  }
+
+  private static void requireWellFormed(Object request) {
+    if (MalformedRequests.isMarker(request)) {
+      throw new IllegalArgumentException(
+          "the request bytes are not a valid protobuf message of the method's request type");
+    }
+  }
+
+  private static <T> void answer(Object request, StreamObserver<T> response, Supplier<T> call) {
+    T result;
+    try {
+      requireWellFormed(request);
+      result = call.get();
+    } catch (RuntimeException e) {
+      response.onError(EnvStatus.of(e));
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,136 @@
+package dqn.env.grpc;
+
+import com.google.protobuf.ByteString;
+import dqn.env.ale.AtariAction;
+import dqn.env.ale.Game;
+import dqn.env.preprocess.EpisodeSummary;
+import dqn.env.preprocess.PreprocessOptions;
+import dqn.env.preprocess.StepOutcome;
+import dqn.env.session.StepCommand;
+import dqn.env.session.StepResult;
+import dqn.v1.ActionInfo;
+import dqn.v1.DType;
+import dqn.v1.PreprocessingOptions;
+import dqn.v1.SessionAction;
+import dqn.v1.StepRequest;
+import dqn.v1.StepResponse;
+import dqn.v1.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Conversions between dqn.v1 messages and the env-service's domain objects. */
+final class ProtoMapping {
+
+  private ProtoMapping() {}
+
+  /** The request's settings over the standard defaults; impossible values are rejected. */
+  static PreprocessOptions options(PreprocessingOptions p) {
+    PreprocessOptions d = PreprocessOptions.DEFAULTS;
+    return new PreprocessOptions(
+        p.hasRepeatActionProbability() ? p.getRepeatActionProbability() : d.repeatActionProbability(),
+        p.hasFullActionSpace() ? p.getFullActionSpace() : d.fullActionSpace(),
+        p.hasFrameSkip() ? p.getFrameSkip() : d.frameSkip(),
+        p.hasNoopMax() ? p.getNoopMax() : d.noopMax(),
+        p.hasFireOnReset() ? p.getFireOnReset() : d.fireOnReset(),
+        p.hasTerminalOnLifeLoss() ? p.getTerminalOnLifeLoss() : d.terminalOnLifeLoss(),
+        p.hasMaxEpisodeFrames() ? p.getMaxEpisodeFrames() : d.maxEpisodeFrames(),
+        p.hasFrameStack() ? p.getFrameStack() : d.frameStack(),
+        p.hasScreenHeight() ? p.getScreenHeight() : d.screenHeight(),
+        p.hasScreenWidth() ? p.getScreenWidth() : d.screenWidth());
+  }
+
+  static PreprocessingOptions options(PreprocessOptions o) {
+    return PreprocessingOptions.newBuilder()
+        .setRepeatActionProbability(o.repeatActionProbability())
+        .setFullActionSpace(o.fullActionSpace())
+        .setFrameSkip(o.frameSkip())
+        .setNoopMax(o.noopMax())
+        .setFireOnReset(o.fireOnReset())
+        .setTerminalOnLifeLoss(o.terminalOnLifeLoss())
+        .setMaxEpisodeFrames(o.maxEpisodeFrames())
+        .setFrameStack(o.frameStack())
+        .setScreenHeight(o.screenHeight())
+        .setScreenWidth(o.screenWidth())
+        .build();
+  }
+
+  static dqn.v1.Game game(Game game) {
+    return dqn.v1.Game.newBuilder()
+        .setName(game.name())
+        .addAllMinimalActions(actions(game.minimalActions()))
+        .addAllFullActions(actions(game.fullActions()))
+        .build();
+  }
+
+  static List<ActionInfo> actions(List<AtariAction> actions) {
+    List<ActionInfo> infos = new ArrayList<>(actions.size());
+    for (int i = 0; i < actions.size(); i++) {
+      AtariAction action = actions.get(i);
+      infos.add(
+          ActionInfo.newBuilder()
+              .setIndex(i)
+              .setEmulatorAction(action.aleId())
+              .setMeaning(action.name())
+              .build());
+    }
+    return infos;
+  }
+
+  static Tensor observation(byte[] data, long[] shape) {
+    Tensor.Builder tensor = Tensor.newBuilder().setDtype(DType.DTYPE_UINT8).setData(ByteString.copyFrom(data));
+    for (long dim : shape) {
+      tensor.addShape(dim);
+    }
+    return tensor.build();
+  }
+
+  static List<StepCommand> commands(StepRequest request) {
+    List<StepCommand> commands = new ArrayList<>(request.getActionsCount());
+    for (SessionAction action : request.getActionsList()) {
+      commands.add(
+          new StepCommand(
+              requireSessionId(action.getSessionId()), action.getAction(), action.getAutoReset()));
+    }
+    return commands;
+  }
+
+  static StepResponse response(List<StepResult> results) {
+    StepResponse.Builder response = StepResponse.newBuilder();
+    for (int i = 0; i < results.size(); i++) {
+      StepResult result = results.get(i);
+      StepOutcome o = result.outcome();
+      dqn.v1.StepResult.Builder r =
+          dqn.v1.StepResult.newBuilder()
+              .setSessionId(result.sessionId())
+              .setObservation(observation(result.observation(), result.observationShape()))
+              .setReward(o.reward())
+              .setClippedReward(o.clippedReward())
+              .setTerminated(o.terminated())
+              .setTruncated(o.truncated())
+              .setGameOver(o.gameOver())
+              .setLifeLost(o.lifeLost())
+              .setLives(o.lives())
+              .setEpisodeFrames(o.episodeFrames());
+      EpisodeSummary episode = o.episode();
+      if (episode != null) {
+        r.setEpisode(
+            dqn.v1.EpisodeSummary.newBuilder()
+                .setEpisodeReturn(episode.episodeReturn())
+                .setFrames(episode.frames())
+                .setSteps(episode.steps()));
+      }
+      if (result.resetObservation() != null) {
+        r.setResetObservation(observation(result.resetObservation(), result.observationShape()));
+      }
+      response.addResults(r);
+    }
+    return response.build();
+  }
+
+  static String requireSessionId(String sessionId) {
+    if (sessionId.isEmpty()) {
+      throw new IllegalArgumentException("session_id is required (CreateSession returns it)");
+    }
+    return sessionId;
+  }
+}
