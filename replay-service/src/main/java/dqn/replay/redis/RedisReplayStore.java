@@ -51,8 +51,8 @@ import java.util.function.Supplier;
  * effects are logged as one transaction, and a torn tail is dropped on load): a chunk is never
  * seen half-written. The script first checks each chunk's length against what the replay expects;
  * a retry of a commit that did apply is recognized and not applied twice. Samples read only the
- * frames they need with pipelined GETRANGEs. Connection failures are retried with exponential
- * backoff, then reported as {@link ReplayException.StoreUnavailable}.
+ * frames they need: the byte ranges of a whole batch in one script call. Connection failures are
+ * retried with exponential backoff, then reported as {@link ReplayException.StoreUnavailable}.
  */
 public final class RedisReplayStore implements ReplayStore {
 
@@ -99,6 +99,16 @@ public final class RedisReplayStore implements ReplayStore {
       return 1
       """;
 
+  /** Reads byte ranges of many chunks in one round trip (GETRANGE end offsets are inclusive). */
+  private static final String READ_SCRIPT =
+      """
+      local out = {}
+      for i = 1, #KEYS do
+        out[i] = redis.call('GETRANGE', KEYS[i], ARGV[2 * i - 1], ARGV[2 * i])
+      end
+      return out
+      """;
+
   private final Layout layout;
   private final String prefix;
   private final RetryPolicy retry;
@@ -108,6 +118,7 @@ public final class RedisReplayStore implements ReplayStore {
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final int headerBytes;
   private final String scriptSha;
+  private final String readScriptSha;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long cachedBytesUsed;
   private volatile long bytesUsedReadAt;
@@ -154,6 +165,8 @@ public final class RedisReplayStore implements ReplayStore {
     this.connection = connected;
     this.scriptSha =
         withRetry("load the commit script", () -> connection.sync().scriptLoad(bytes(COMMIT_SCRIPT)));
+    this.readScriptSha =
+        withRetry("load the read script", () -> connection.sync().scriptLoad(bytes(READ_SCRIPT)));
     checkLayout();
   }
 
@@ -320,29 +333,35 @@ public final class RedisReplayStore implements ReplayStore {
 
   @Override
   public byte[][] read(List<ByteRange> ranges) {
-    return withRetry(
-        "read " + ranges.size() + " frame ranges",
-        () -> {
-          RedisAsyncCommands<byte[], byte[]> async = connection.async();
-          List<RedisFuture<byte[]>> futures = new ArrayList<>(ranges.size());
-          for (ByteRange r : ranges) {
-            futures.add(
-                async.getrange(
-                    chunkKey(r.stream(), r.chunk()), headerBytes + r.from(), headerBytes + r.to() - 1L));
-          }
-          awaitAll(futures);
-          byte[][] out = new byte[ranges.size()][];
-          for (int i = 0; i < out.length; i++) {
-            out[i] = get(futures.get(i));
-            ByteRange r = ranges.get(i);
-            if (out[i].length != r.to() - r.from()) {
-              throw new IllegalStateException(
-                  "chunk " + r.stream() + "/" + r.chunk() + " in Redis lacks bytes " + r.from()
-                      + ".." + r.to() + " that the index refers to");
-            }
-          }
-          return out;
-        });
+    byte[][] keys = new byte[ranges.size()][];
+    byte[][] args = new byte[2 * ranges.size()][];
+    for (int i = 0; i < ranges.size(); i++) {
+      ByteRange r = ranges.get(i);
+      keys[i] = chunkKey(r.stream(), r.chunk());
+      args[2 * i] = bytes(String.valueOf(headerBytes + r.from()));
+      args[2 * i + 1] = bytes(String.valueOf(headerBytes + r.to() - 1L));
+    }
+    List<Object> replies =
+        withRetry(
+            "read " + ranges.size() + " frame ranges",
+            () -> {
+              try {
+                return connection.sync().evalsha(readScriptSha, ScriptOutputType.MULTI, keys, args);
+              } catch (RedisNoScriptException e) {
+                return connection.sync().eval(READ_SCRIPT, ScriptOutputType.MULTI, keys, args);
+              }
+            });
+    byte[][] out = new byte[ranges.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte[]) replies.get(i);
+      ByteRange r = ranges.get(i);
+      if (out[i].length != r.to() - r.from()) {
+        throw new IllegalStateException(
+            "chunk " + r.stream() + "/" + r.chunk() + " in Redis lacks bytes " + r.from() + ".."
+                + r.to() + " that the index refers to");
+      }
+    }
+    return out;
   }
 
   @Override

@@ -1,0 +1,336 @@
+package dqn.replay.bench;
+
+import com.google.protobuf.ByteString;
+import dqn.replay.buffer.Replay;
+import dqn.replay.buffer.ReplaySettings;
+import dqn.replay.buffer.ReplayStore;
+import dqn.replay.buffer.SamplingMode;
+import dqn.replay.lz4.Lz4FrameCodec;
+import dqn.replay.ratelimit.RateLimiter;
+import dqn.replay.redis.RedisReplayStore;
+import dqn.replay.testing.RedisServerProcess;
+import dqn.testkit.ServiceProcess;
+import dqn.v1.GetStatsRequest;
+import dqn.v1.InsertAck;
+import dqn.v1.InsertRequest;
+import dqn.v1.ReplayServiceGrpc;
+import dqn.v1.ReplayStats;
+import dqn.v1.SampleRequest;
+import dqn.v1.TimeStep;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures the replay-service as deployed: the packaged jar over a real redis-server (AOF on),
+ * fed over gRPC on loopback with real Pong frames (made by {@code bench/pong_frames.py}).
+ *
+ * <ol>
+ *   <li>inserts/s: 4 concurrent Insert streams, batches of 32 steps, 4 batches in flight each;
+ *   <li>bytes per transition: Redis's INFO used_memory after minus before, over all transitions;
+ *   <li>sample latency for batch 32, uniform and prioritized: end to end over gRPC, and inside the
+ *       replay (a second Replay rebuilt over the same Redis, which also times the rebuild).
+ * </ol>
+ *
+ * <p>Arguments: [frames file (default .cache/replay-bench/pong-frames.bin)] [service jar (default
+ * replay-service/target/quarkus-app/quarkus-run.jar)]. Run from the repository root.
+ */
+public final class ReplayBenchmark {
+
+  private static final int STREAMS = 4;
+  private static final int BATCH = 32;
+  private static final int IN_FLIGHT = 4;
+  private static final int SAMPLES = 2000;
+  private static final int WARMUP = 200;
+
+  private ReplayBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path framesFile = Paths.get(args.length > 0 ? args[0] : ".cache/replay-bench/pong-frames.bin");
+    Path jar =
+        Paths.get(args.length > 1 ? args[1] : "replay-service/target/quarkus-app/quarkus-run.jar")
+            .toAbsolutePath();
+    PongFrames frames = PongFrames.open(framesFile);
+    System.out.printf("frames: %d real Pong steps of %dx%d from %s%n", frames.steps, frames.height, frames.width, framesFile);
+    List<String> rows = new ArrayList<>();
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
+      long before = usedMemory(redis.uri());
+      try (ServiceProcess service =
+          ServiceProcess.builder(jar)
+              .environment("DQN_REPLAY_REDIS_URI", redis.uri())
+              .property("dqn.replay.rate-limiter.min-size-to-sample", "1000")
+              .property("dqn.replay.rate-limiter.samples-per-insert", "0")
+              .start()
+              .awaitServing(Duration.ofSeconds(60))) {
+        ManagedChannel channel =
+            NettyChannelBuilder.forAddress("127.0.0.1", service.port())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .flowControlWindow(16 << 20)
+                .build();
+        try {
+          double insertsPerSecond = insertAll(channel, frames);
+          rows.add(row("inserts/s, 4 streams x batches of 32 (gRPC -> Redis)", "%.0f", insertsPerSecond, ">= 20,000"));
+          long after = usedMemory(redis.uri());
+          ReplayStats stats = ReplayServiceGrpc.newBlockingStub(channel).getStats(GetStatsRequest.getDefaultInstance());
+          double perTransition = (double) (after - before) / frames.steps;
+          rows.add(row("bytes per transition in Redis (INFO used_memory delta)", "%.0f", perTransition, "<= 2,500"));
+          rows.add(row("LZ4 compression ratio of the frames", "%.1f", stats.getCompressionRatio(), ""));
+          System.out.printf("stats after inserts: size=%d total_inserted=%d bytes_used=%d%n", stats.getSize(), stats.getTotalInserted(), stats.getBytesUsed());
+          for (dqn.v1.SamplingMode mode : List.of(dqn.v1.SamplingMode.SAMPLING_MODE_UNIFORM, dqn.v1.SamplingMode.SAMPLING_MODE_PRIORITIZED)) {
+            long[] nanos = sampleOverGrpc(channel, mode);
+            String name = mode == dqn.v1.SamplingMode.SAMPLING_MODE_UNIFORM ? "uniform" : "prioritized";
+            rows.add(row("Sample batch 32 " + name + " over gRPC, p50 ms", "%.2f", nanos[0] / 1e6, ""));
+            rows.add(row("Sample batch 32 " + name + " over gRPC, p99 ms", "%.2f", nanos[1] / 1e6, "<= 2"));
+          }
+        } finally {
+          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      }
+      // The same data, sampled inside a Replay rebuilt from Redis (no gRPC, no response encoding).
+      long started = System.nanoTime();
+      try (Replay replay = inProcessReplay(redis.uri(), "dqn:replay", frames)) {
+        double rebuildSeconds = (System.nanoTime() - started) / 1e9;
+        rows.add(row("index rebuild from Redis (" + replay.size() + " transitions), s", "%.2f", rebuildSeconds, ""));
+        for (SamplingMode mode : SamplingMode.values()) {
+          long[] nanos = sampleInProcess(replay, mode);
+          String name = mode.name().toLowerCase();
+          rows.add(row("Replay.sample batch 32 " + name + " (Redis reads), p50 ms", "%.2f", nanos[0] / 1e6, ""));
+          rows.add(row("Replay.sample batch 32 " + name + " (Redis reads), p99 ms", "%.2f", nanos[1] / 1e6, "<= 2"));
+        }
+      }
+    }
+    try (RedisServerProcess redis = RedisServerProcess.start();
+        Replay replay = inProcessReplay(redis.uri(), "bench:direct", frames)) {
+      rows.add(row("inserts/s, 4 threads calling Replay.insert (no gRPC) -> Redis", "%.0f", insertDirect(replay, frames), ""));
+    }
+    System.out.println();
+    System.out.println("| measure | value | target |");
+    System.out.println("|---|---:|---|");
+    rows.forEach(System.out::println);
+  }
+
+  private static String row(String name, String format, double value, String target) {
+    return "| " + name + " | " + String.format(format, value) + " | " + target + " |";
+  }
+
+  private static long usedMemory(String uri) {
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      return RedisReplayStore.usedMemory(c.sync().info("memory"));
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** Streams every frame of the file: stream i takes the i-th quarter, in batches of 32. */
+  private static double insertAll(ManagedChannel channel, PongFrames frames) throws Exception {
+    int perStream = frames.steps / STREAMS;
+    long started = System.nanoTime();
+    List<CompletableFuture<Long>> done = new ArrayList<>();
+    for (int s = 0; s < STREAMS; s++) {
+      int stream = s;
+      done.add(
+          streamBatches(
+              channel,
+              (perStream + BATCH - 1) / BATCH,
+              b -> {
+                InsertRequest.Builder request = InsertRequest.newBuilder().setStreamId("actor-" + stream);
+                for (int i = b * BATCH; i < Math.min(perStream, (b + 1) * BATCH); i++) {
+                  request.addSteps(frames.step(stream * perStream + i, i, i == 0));
+                }
+                return request.build();
+              }));
+    }
+    long acked = 0;
+    for (CompletableFuture<Long> d : done) {
+      acked += d.get(10, TimeUnit.MINUTES);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf("inserted %d steps (acknowledged) in %.1f s%n", acked, seconds);
+    return acked / seconds;
+  }
+
+  /** One actor's Insert stream with a window of batches in flight; completes with steps acked. */
+  private static CompletableFuture<Long> streamBatches(
+      ManagedChannel channel, int batchCount, java.util.function.IntFunction<InsertRequest> batch) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Semaphore window = new Semaphore(IN_FLIGHT);
+    long[] steps = {0};
+    StreamObserver<InsertRequest> out =
+        ReplayServiceGrpc.newStub(channel)
+            .insert(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(InsertAck ack) {
+                    steps[0] = ack.getAckedSequence() + 1;
+                    window.release();
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                    window.release(IN_FLIGHT);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    done.complete(steps[0]);
+                  }
+                });
+    Thread sender =
+        new Thread(
+            () -> {
+              try {
+                for (int b = 0; b < batchCount; b++) {
+                  InsertRequest r = batch.apply(b);
+                  window.acquire();
+                  if (done.isDone()) {
+                    return;
+                  }
+                  out.onNext(r);
+                }
+                window.acquire(IN_FLIGHT);
+                out.onCompleted();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    sender.start();
+    return done;
+  }
+
+  private static long[] sampleOverGrpc(ManagedChannel channel, dqn.v1.SamplingMode mode) {
+    var stub = ReplayServiceGrpc.newBlockingStub(channel);
+    SampleRequest request = SampleRequest.newBuilder().setBatchSize(32).setMode(mode).build();
+    long[] nanos = new long[SAMPLES];
+    for (int i = -WARMUP; i < SAMPLES; i++) {
+      long t = System.nanoTime();
+      stub.sample(request);
+      if (i >= 0) {
+        nanos[i] = System.nanoTime() - t;
+      }
+    }
+    return percentiles(nanos);
+  }
+
+  /** The insert path without gRPC: 4 threads, one stream each, batches of 32, into Redis. */
+  private static double insertDirect(Replay replay, PongFrames frames) throws Exception {
+    int perStream = frames.steps / STREAMS;
+    java.util.concurrent.ExecutorService actors = java.util.concurrent.Executors.newFixedThreadPool(STREAMS);
+    long started = System.nanoTime();
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int s = 0; s < STREAMS; s++) {
+      int stream = s;
+      done.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int from = 0; from < perStream; from += BATCH) {
+                  List<dqn.replay.buffer.Step> steps = new ArrayList<>(BATCH);
+                  for (int i = from; i < Math.min(perStream, from + BATCH); i++) {
+                    TimeStep t = frames.step(stream * perStream + i, i, i == 0);
+                    steps.add(
+                        new dqn.replay.buffer.Step(
+                            t.getSequence(), t.getEpisodeStart(), t.getAction(), t.getReward(),
+                            t.getTerminated(), t.getTruncated(), t.getFrame().toByteArray()));
+                  }
+                  replay.insert("actor-" + stream, steps, () -> false);
+                }
+              },
+              actors));
+    }
+    for (CompletableFuture<Void> d : done) {
+      d.get(10, TimeUnit.MINUTES);
+    }
+    actors.shutdown();
+    return perStream * STREAMS / ((System.nanoTime() - started) / 1e9);
+  }
+
+  private static Replay inProcessReplay(String uri, String prefix, PongFrames frames) {
+    ReplayStore store =
+        new RedisReplayStore(
+            uri, prefix, new ReplayStore.Layout(frames.height, frames.width, 32),
+            new RedisReplayStore.RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+            Duration.ofSeconds(5));
+    ReplaySettings settings =
+        new ReplaySettings(
+            1_000_000, frames.height, frames.width, 4, 1, 0.99, true, 32, 1024, 1024,
+            SamplingMode.UNIFORM, 0.6, 1e-6, 0.4, 1_000_000, 1);
+    return new Replay(settings, new RateLimiter.Settings(1000, 0, 1), store, new Lz4FrameCodec());
+  }
+
+  private static long[] sampleInProcess(Replay replay, SamplingMode mode) {
+    long[] nanos = new long[SAMPLES];
+    for (int i = -WARMUP; i < SAMPLES; i++) {
+      long t = System.nanoTime();
+      replay.sample(32, mode, null, 0);
+      if (i >= 0) {
+        nanos[i] = System.nanoTime() - t;
+      }
+    }
+    return percentiles(nanos);
+  }
+
+  private static long[] percentiles(long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return new long[] {sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)]};
+  }
+
+  /** The file written by bench/pong_frames.py, memory-mapped. */
+  private record PongFrames(MappedByteBuffer data, int steps, int height, int width) {
+    static final int RECORD_HEADER = 6;
+
+    static PongFrames open(Path file) throws IOException {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        MappedByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+        data.order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[4];
+        data.get(magic);
+        if (!"DQNF".equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
+          throw new IOException(file + " is not a frames file of bench/pong_frames.py");
+        }
+        return new PongFrames(data, data.getInt(4), data.getInt(8), data.getInt(12));
+      }
+    }
+
+    /** Step {@code index} of the file as step {@code sequence} of a stream. */
+    TimeStep step(int index, long sequence, boolean forceStart) {
+      int frameBytes = height * width;
+      int at = 16 + index * (RECORD_HEADER + frameBytes);
+      ByteBuffer view = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      int flags = view.get(at) & 0xff;
+      int action = view.get(at + 1) & 0xff;
+      float reward = view.getFloat(at + 2);
+      byte[] frame = new byte[frameBytes];
+      view.get(at + RECORD_HEADER, frame);
+      boolean start = forceStart || (flags & 1) != 0;
+      return TimeStep.newBuilder()
+          .setSequence(sequence)
+          .setEpisodeStart(start)
+          .setAction(action)
+          .setReward(reward)
+          .setTerminated(!start && (flags & 2) != 0)
+          .setTruncated(!start && (flags & 4) != 0)
+          .setFrame(ByteString.copyFrom(frame))
+          .build();
+    }
+  }
+}
