@@ -49,11 +49,13 @@ public final class ApiClient implements AutoCloseable {
             .usePlaintext()
             .maxInboundMessageSize(64 * 1024 * 1024)
             .build();
-    InferenceServiceGrpc.InferenceServiceBlockingStub b = InferenceServiceGrpc.newBlockingStub(channel);
+    InferenceServiceGrpc.InferenceServiceBlockingStub b =
+        InferenceServiceGrpc.newBlockingStub(channel);
     InferenceServiceGrpc.InferenceServiceStub a = InferenceServiceGrpc.newStub(channel);
     if (token != null) {
       Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
       b = b.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       a = a.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
@@ -93,7 +95,9 @@ public final class ApiClient implements AutoCloseable {
     for (int offset = 0; offset < onnx.length; offset += CHUNK_BYTES) {
       int length = Math.min(CHUNK_BYTES, onnx.length - offset);
       messages.add(
-          UploadModelRequest.newBuilder().setChunk(ByteString.copyFrom(onnx, offset, length)).build());
+          UploadModelRequest.newBuilder()
+              .setChunk(ByteString.copyFrom(onnx, offset, length))
+              .build());
     }
     return messages;
   }
@@ -102,22 +106,26 @@ public final class ApiClient implements AutoCloseable {
   public ModelVersionInfo upload(List<UploadModelRequest> messages) {
     CompletableFuture<ModelVersionInfo> answer = new CompletableFuture<>();
     StreamObserver<UploadModelRequest> requests =
-        async.withDeadlineAfter(60, TimeUnit.SECONDS).uploadModel(new StreamObserver<>() {
-          @Override
-          public void onNext(ModelVersionInfo info) {
-            answer.complete(info);
-          }
+        async
+            .withDeadlineAfter(60, TimeUnit.SECONDS)
+            .uploadModel(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ModelVersionInfo info) {
+                    answer.complete(info);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {
-            answer.completeExceptionally(new IllegalStateException("upload finished without an answer"));
-          }
-        });
+                  @Override
+                  public void onCompleted() {
+                    answer.completeExceptionally(
+                        new IllegalStateException("upload finished without an answer"));
+                  }
+                });
     messages.forEach(requests::onNext);
     requests.onCompleted();
     try {
@@ -133,7 +141,8 @@ public final class ApiClient implements AutoCloseable {
   }
 
   public ActResponse act(String model, Tensor observations) {
-    return blocking().act(ActRequest.newBuilder().setModel(model).setObservations(observations).build());
+    return blocking()
+        .act(ActRequest.newBuilder().setModel(model).setObservations(observations).build());
   }
 
   public static Tensor uint8(byte[] data, long... shape) {
@@ -176,7 +185,10 @@ public final class ApiClient implements AutoCloseable {
     }
   }
 
-  /** The value of one sample line of the metrics, e.g. {@code dqn_inference_requests_total{model="pong"}}. */
+  /**
+   * The value of one sample line of the metrics, e.g. {@code
+   * dqn_inference_requests_total{model="pong"}}.
+   */
   public double metric(String name, String model) {
     String prefix = name + "{model=\"" + model + "\"";
     for (String line : metrics().split("\n")) {

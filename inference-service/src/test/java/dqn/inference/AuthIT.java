@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bearer-token authentication when tokens are configured; health checks stay open. (Without
- * tokens, as in {@link InferenceApiIT}, no header is asked for.)
+ * Bearer-token authentication when tokens are configured; health checks stay open. (Without tokens,
+ * as in {@link InferenceApiIT}, no header is asked for.)
  */
 class AuthIT {
 
@@ -27,11 +27,15 @@ class AuthIT {
         ApiClient beta = new ApiClient(service.port(), "beta-token");
         GrpcProbe probe = new GrpcProbe("127.0.0.1", service.port())) {
       ListModelsRequest list = ListModelsRequest.getDefaultInstance();
-      InferenceApiIT.assertStatus(Status.Code.UNAUTHENTICATED, "authorization: Bearer <token>",
+      InferenceApiIT.assertStatus(
+          Status.Code.UNAUTHENTICATED,
+          "authorization: Bearer <token>",
           () -> anonymous.blocking().listModels(list));
-      InferenceApiIT.assertStatus(Status.Code.UNAUTHENTICATED, "not accepted",
-          () -> wrong.blocking().listModels(list));
-      InferenceApiIT.assertStatus(Status.Code.UNAUTHENTICATED, "authorization",
+      InferenceApiIT.assertStatus(
+          Status.Code.UNAUTHENTICATED, "not accepted", () -> wrong.blocking().listModels(list));
+      InferenceApiIT.assertStatus(
+          Status.Code.UNAUTHENTICATED,
+          "authorization",
           () -> anonymous.upload("pong", TestModels.pongNips(1), true));
 
       assertEquals(1, beta.upload("pong", TestModels.pongNips(1), true).getVersion());

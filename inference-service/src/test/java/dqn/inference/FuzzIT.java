@@ -46,14 +46,18 @@ class FuzzIT {
 
   static final int REQUESTS = 3000;
   static final Set<Status.Code> REQUEST_ERRORS =
-      EnumSet.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND,
+      EnumSet.of(
+          Status.Code.OK,
+          Status.Code.INVALID_ARGUMENT,
+          Status.Code.NOT_FOUND,
           Status.Code.RESOURCE_EXHAUSTED);
 
   @Test
   void malformedRequestsAreAllAnsweredAndTheServiceSurvives() throws Exception {
     QNetworkWeights pong = TestModels.nips(6, 1);
     QNetworkWeights grid = TestModels.mlp(8, 4, 1);
-    try (ServiceProcess service = Services.start(Services.builder(Files.createTempDirectory("inference-fuzz-")));
+    try (ServiceProcess service =
+            Services.start(Services.builder(Files.createTempDirectory("inference-fuzz-")));
         ApiClient client = new ApiClient(service.port())) {
       client.upload("pong", TestModels.onnx(pong), true);
       client.upload("grid", TestModels.onnx(grid), true);
@@ -64,21 +68,26 @@ class FuzzIT {
       List<Future<?>> work = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         final long seed = t;
-        work.add(pool.submit(() -> {
-          SplittableRandom random = new SplittableRandom(seed);
-          for (int i = 0; i < REQUESTS / 8; i++) {
-            int kind = random.nextInt(10);
-            Status.Code code = call(client, kind, random);
-            outcomes.computeIfAbsent(kind + ":" + code, k -> new AtomicInteger()).incrementAndGet();
-            boolean garbage = kind == 9;
-            if (!REQUEST_ERRORS.contains(code) && !(garbage && code == Status.Code.INTERNAL)) {
-              synchronized (unexpected) {
-                unexpected.add("kind " + kind + " answered " + code);
-              }
-            }
-          }
-          return null;
-        }));
+        work.add(
+            pool.submit(
+                () -> {
+                  SplittableRandom random = new SplittableRandom(seed);
+                  for (int i = 0; i < REQUESTS / 8; i++) {
+                    int kind = random.nextInt(10);
+                    Status.Code code = call(client, kind, random);
+                    outcomes
+                        .computeIfAbsent(kind + ":" + code, k -> new AtomicInteger())
+                        .incrementAndGet();
+                    boolean garbage = kind == 9;
+                    if (!REQUEST_ERRORS.contains(code)
+                        && !(garbage && code == Status.Code.INTERNAL)) {
+                      synchronized (unexpected) {
+                        unexpected.add("kind " + kind + " answered " + code);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : work) {
         f.get(150, TimeUnit.SECONDS);
@@ -90,7 +99,8 @@ class FuzzIT {
       assertTrue(service.isAlive());
       assertFalse(service.output().contains("SIGSEGV"));
       byte[] frame = TestModels.frames(pong, 1, 77);
-      InferenceApiIT.assertClose(TestModels.reference(pong, frame, 1),
+      InferenceApiIT.assertClose(
+          TestModels.reference(pong, frame, 1),
           ApiClient.qValues(client.act("pong", ApiClient.uint8(frame, 1, 4, 84, 84))));
     }
   }
@@ -102,13 +112,25 @@ class FuzzIT {
     try {
       switch (kind) {
         case 0, 1, 2, 3, 4, 5 -> stub.act(randomAct(random));
-        case 6 -> stub.getModelMetadata(GetModelMetadataRequest.newBuilder()
-            .setModel(randomModel(random)).setVersion(randomVersion(random)).build());
-        case 7 -> stub.setLiveVersion(SetLiveVersionRequest.newBuilder()
-            .setModel(randomModel(random)).setVersion(randomVersion(random)).build());
+        case 6 ->
+            stub.getModelMetadata(
+                GetModelMetadataRequest.newBuilder()
+                    .setModel(randomModel(random))
+                    .setVersion(randomVersion(random))
+                    .build());
+        case 7 ->
+            stub.setLiveVersion(
+                SetLiveVersionRequest.newBuilder()
+                    .setModel(randomModel(random))
+                    .setVersion(randomVersion(random))
+                    .build());
         case 8 -> client.upload(randomUpload(random));
-        default -> ClientCalls.blockingUnaryCall(client.channel(), rawAct(),
-            CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), randomBytes(random, 200));
+        default ->
+            ClientCalls.blockingUnaryCall(
+                client.channel(),
+                rawAct(),
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                randomBytes(random, 200));
       }
       return Status.Code.OK;
     } catch (StatusRuntimeException e) {
@@ -124,9 +146,14 @@ class FuzzIT {
       tensor.addShape(random.nextBoolean() ? dims[random.nextInt(dims.length)] : random.nextLong());
     }
     int[] lengths = {0, 1, 31, 32, 28224, 56448, random.nextInt(70000)};
-    tensor.setData(ByteString.copyFrom(randomBytes(random, lengths[random.nextInt(lengths.length)])));
-    ActRequest.Builder request = ActRequest.newBuilder().setModel(randomModel(random))
-        .setVersion(randomVersion(random)).setObservations(tensor).setRequestId(random.nextLong());
+    tensor.setData(
+        ByteString.copyFrom(randomBytes(random, lengths[random.nextInt(lengths.length)])));
+    ActRequest.Builder request =
+        ActRequest.newBuilder()
+            .setModel(randomModel(random))
+            .setVersion(randomVersion(random))
+            .setObservations(tensor)
+            .setRequestId(random.nextLong());
     if (random.nextBoolean()) {
       float[] epsilons = {Float.NaN, -1f, 0f, 0.5f, 1f, 2f, Float.POSITIVE_INFINITY};
       request.setEpsilon(epsilons[random.nextInt(epsilons.length)]);
@@ -140,20 +167,30 @@ class FuzzIT {
   private static List<UploadModelRequest> randomUpload(SplittableRandom random) {
     List<UploadModelRequest> messages = new ArrayList<>();
     if (random.nextBoolean()) {
-      messages.add(UploadModelRequest.newBuilder().setHeader(UploadHeader.newBuilder()
-          .setModel(randomModel(random)).setSizeBytes(random.nextInt(-5, 5000))
-          .setSha256(random.nextBoolean() ? "" : "zz" + random.nextInt())).build());
+      messages.add(
+          UploadModelRequest.newBuilder()
+              .setHeader(
+                  UploadHeader.newBuilder()
+                      .setModel(randomModel(random))
+                      .setSizeBytes(random.nextInt(-5, 5000))
+                      .setSha256(random.nextBoolean() ? "" : "zz" + random.nextInt()))
+              .build());
     }
     for (int i = random.nextInt(4); i > 0; i--) {
-      messages.add(random.nextInt(5) == 0
-          ? UploadModelRequest.getDefaultInstance()
-          : UploadModelRequest.newBuilder().setChunk(ByteString.copyFrom(randomBytes(random, 2000))).build());
+      messages.add(
+          random.nextInt(5) == 0
+              ? UploadModelRequest.getDefaultInstance()
+              : UploadModelRequest.newBuilder()
+                  .setChunk(ByteString.copyFrom(randomBytes(random, 2000)))
+                  .build());
     }
     return messages;
   }
 
   private static String randomModel(SplittableRandom random) {
-    String[] names = {"pong", "grid", "", "nosuch", "../../etc/passwd", "p\u00f6ng\u2603", "x".repeat(5000)};
+    String[] names = {
+      "pong", "grid", "", "nosuch", "../../etc/passwd", "p\u00f6ng\u2603", "x".repeat(5000)
+    };
     return names[random.nextInt(names.length)];
   }
 

@@ -21,12 +21,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -68,8 +66,14 @@ class InferenceApiIT {
   @Test
   void uploadActDescribeListAndAddAVersion() {
     QNetworkWeights v1 = TestModels.nips(6, 1);
-    byte[] onnx = TestModels.onnx(v1, Map.of(OnnxMetadata.ACTION_MEANINGS, TestModels.PONG_ACTIONS,
-        OnnxMetadata.GAME, "ALE/Pong-v5"));
+    byte[] onnx =
+        TestModels.onnx(
+            v1,
+            Map.of(
+                OnnxMetadata.ACTION_MEANINGS,
+                TestModels.PONG_ACTIONS,
+                OnnxMetadata.GAME,
+                "ALE/Pong-v5"));
     ModelVersionInfo info = client.upload("pong", onnx, false);
     assertEquals(1, info.getVersion());
     assertTrue(info.getLive());
@@ -86,7 +90,9 @@ class InferenceApiIT {
     assertEquals(3, act.getGreedyActionsCount());
 
     ModelMetadata metadata =
-        client.blocking().getModelMetadata(GetModelMetadataRequest.newBuilder().setModel("pong").build());
+        client
+            .blocking()
+            .getModelMetadata(GetModelMetadataRequest.newBuilder().setModel("pong").build());
     assertEquals(List.of(-1L, 4L, 84L, 84L), metadata.getInputShapeList());
     assertEquals(dqn.v1.DType.DTYPE_UINT8, metadata.getInputDtype());
     assertEquals(6, metadata.getNumActions());
@@ -101,15 +107,31 @@ class InferenceApiIT {
     assertEquals(2, second.getVersion());
     assertFalse(second.getLive());
     assertEquals(1, client.act("pong", ApiClient.uint8(frames, 3, 4, 84, 84)).getModelVersion());
-    ActResponse explicit = client.blocking().act(ActRequest.newBuilder().setModel("pong").setVersion(2)
-        .setObservations(ApiClient.uint8(frames, 3, 4, 84, 84)).build());
+    ActResponse explicit =
+        client
+            .blocking()
+            .act(
+                ActRequest.newBuilder()
+                    .setModel("pong")
+                    .setVersion(2)
+                    .setObservations(ApiClient.uint8(frames, 3, 4, 84, 84))
+                    .build());
     assertEquals(2, explicit.getModelVersion());
     assertClose(TestModels.reference(v2, frames, 3), ApiClient.qValues(explicit));
 
-    ModelInfo listed = client.blocking().listModels(ListModelsRequest.getDefaultInstance()).getModelsList()
-        .stream().filter(m -> m.getModel().equals("pong")).findFirst().orElseThrow();
+    ModelInfo listed =
+        client
+            .blocking()
+            .listModels(ListModelsRequest.getDefaultInstance())
+            .getModelsList()
+            .stream()
+            .filter(m -> m.getModel().equals("pong"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(1, listed.getLiveVersion());
-    assertEquals(List.of(2L, 1L), listed.getVersionsList().stream().map(ModelVersionInfo::getVersion).toList());
+    assertEquals(
+        List.of(2L, 1L),
+        listed.getVersionsList().stream().map(ModelVersionInfo::getVersion).toList());
   }
 
   @Test
@@ -117,8 +139,13 @@ class InferenceApiIT {
     QNetworkWeights weights = TestModels.mlp(6, 3, 4);
     client.upload("gridworld", TestModels.onnx(weights), true);
     float[] obs = TestModels.floats(weights, 50, 1);
-    ActRequest request = ActRequest.newBuilder().setModel("gridworld")
-        .setObservations(ApiClient.float32(obs, 50, 6)).setEpsilon(0.5f).setSeed(7).build();
+    ActRequest request =
+        ActRequest.newBuilder()
+            .setModel("gridworld")
+            .setObservations(ApiClient.float32(obs, 50, 6))
+            .setEpsilon(0.5f)
+            .setSeed(7)
+            .build();
     ActResponse first = client.blocking().act(request);
     ActResponse again = client.blocking().act(request);
     assertClose(TestModels.reference(weights, obs, 50), ApiClient.qValues(first));
@@ -139,16 +166,17 @@ class InferenceApiIT {
     AtomicLong answered = new AtomicLong();
     ExecutorService load = Executors.newFixedThreadPool(8);
     for (int t = 0; t < 8; t++) {
-      load.submit(() -> {
-        while (running.get()) {
-          try {
-            versionsSeen.add(client.act("breakout", observation).getModelVersion());
-            answered.incrementAndGet();
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }
-      });
+      load.submit(
+          () -> {
+            while (running.get()) {
+              try {
+                versionsSeen.add(client.act("breakout", observation).getModelVersion());
+                answered.incrementAndGet();
+              } catch (Throwable e) {
+                failures.add(e);
+              }
+            }
+          });
     }
     for (int seed = 22; seed <= 25; seed++) {
       long before = answered.get();
@@ -163,8 +191,11 @@ class InferenceApiIT {
     assertEquals(List.of(), failures);
     assertTrue(versionsSeen.containsAll(Set.of(1L, 5L)), "versions answered: " + versionsSeen);
 
-    ModelVersionInfo rolledBack = client.blocking().setLiveVersion(
-        SetLiveVersionRequest.newBuilder().setModel("breakout").setVersion(1).build());
+    ModelVersionInfo rolledBack =
+        client
+            .blocking()
+            .setLiveVersion(
+                SetLiveVersionRequest.newBuilder().setModel("breakout").setVersion(1).build());
     assertTrue(rolledBack.getLive());
     ActResponse after = client.act("breakout", observation);
     assertEquals(1, after.getModelVersion());
@@ -181,23 +212,26 @@ class InferenceApiIT {
     List<Future<List<String>>> results = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       final int clientIndex = c;
-      results.add(pool.submit(() -> {
-        List<String> mismatches = new ArrayList<>();
-        for (int i = 0; i < perClient; i++) {
-          int rows = 1 + (i % 2);
-          byte[] frames = TestModels.frames(weights, rows, clientIndex * 1000L + i);
-          ActResponse answer = client.act("batched", ApiClient.uint8(frames, rows, 4, 84, 84));
-          float[] expected = TestModels.reference(weights, frames, rows);
-          float[] actual = ApiClient.qValues(answer);
-          for (int k = 0; k < expected.length; k++) {
-            if (Math.abs(expected[k] - actual[k]) > 1e-4f) {
-              mismatches.add("client " + clientIndex + " request " + i + " value " + k);
-              break;
-            }
-          }
-        }
-        return mismatches;
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                List<String> mismatches = new ArrayList<>();
+                for (int i = 0; i < perClient; i++) {
+                  int rows = 1 + (i % 2);
+                  byte[] frames = TestModels.frames(weights, rows, clientIndex * 1000L + i);
+                  ActResponse answer =
+                      client.act("batched", ApiClient.uint8(frames, rows, 4, 84, 84));
+                  float[] expected = TestModels.reference(weights, frames, rows);
+                  float[] actual = ApiClient.qValues(answer);
+                  for (int k = 0; k < expected.length; k++) {
+                    if (Math.abs(expected[k] - actual[k]) > 1e-4f) {
+                      mismatches.add("client " + clientIndex + " request " + i + " value " + k);
+                      break;
+                    }
+                  }
+                }
+                return mismatches;
+              }));
     }
     for (Future<List<String>> result : results) {
       assertEquals(List.of(), result.get(120, TimeUnit.SECONDS));
@@ -218,35 +252,49 @@ class InferenceApiIT {
     QNetworkWeights weights = TestModels.mlp(4, 2, 41);
     client.upload("stream", TestModels.onnx(weights), true);
     LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    StreamObserver<ActRequest> requests = client.async().actStream(new StreamObserver<>() {
-      @Override
-      public void onNext(ActResponse response) {
-        received.add(response);
-      }
+    StreamObserver<ActRequest> requests =
+        client
+            .async()
+            .actStream(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ActResponse response) {
+                    received.add(response);
+                  }
 
-      @Override
-      public void onError(Throwable t) {
-        received.add(t);
-      }
+                  @Override
+                  public void onError(Throwable t) {
+                    received.add(t);
+                  }
 
-      @Override
-      public void onCompleted() {
-        received.add("completed");
-      }
-    });
+                  @Override
+                  public void onCompleted() {
+                    received.add("completed");
+                  }
+                });
     for (int id = 1; id <= 5; id++) {
       float[] obs = TestModels.floats(weights, 1, id);
-      requests.onNext(ActRequest.newBuilder().setModel("stream").setRequestId(100 + id)
-          .setObservations(ApiClient.float32(obs, 1, 4)).build());
+      requests.onNext(
+          ActRequest.newBuilder()
+              .setModel("stream")
+              .setRequestId(100 + id)
+              .setObservations(ApiClient.float32(obs, 1, 4))
+              .build());
       ActResponse response = (ActResponse) received.poll(30, TimeUnit.SECONDS);
       assertEquals(100 + id, response.getRequestId());
       assertClose(TestModels.reference(weights, obs, 1), ApiClient.qValues(response));
     }
-    requests.onNext(ActRequest.newBuilder().setModel("stream").setRequestId(7)
-        .setObservations(ApiClient.float32(new float[3], 1, 3)).build());
+    requests.onNext(
+        ActRequest.newBuilder()
+            .setModel("stream")
+            .setRequestId(7)
+            .setObservations(ApiClient.float32(new float[3], 1, 3))
+            .build());
     StatusRuntimeException error = (StatusRuntimeException) received.poll(30, TimeUnit.SECONDS);
     assertEquals(Status.Code.INVALID_ARGUMENT, error.getStatus().getCode());
-    assertTrue(error.getStatus().getDescription().contains("[N, 4] float32"), error.getStatus().getDescription());
+    assertTrue(
+        error.getStatus().getDescription().contains("[N, 4] float32"),
+        error.getStatus().getDescription());
   }
 
   @Test
@@ -256,41 +304,102 @@ class InferenceApiIT {
     byte[] frame = TestModels.frames(weights, 1, 1);
     String signature = "observations must be [N, 4, 84, 84] uint8";
 
-    assertStatus(Status.Code.INVALID_ARGUMENT, signature,
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        signature,
         () -> client.act("strict", ApiClient.uint8(frame, 1, 84, 84, 4)));
-    assertStatus(Status.Code.INVALID_ARGUMENT, signature,
-        () -> client.act("strict", ApiClient.tensor(dqn.v1.DType.DTYPE_FLOAT32, frame, 1, 4, 84, 84)));
-    assertStatus(Status.Code.INVALID_ARGUMENT, signature,
-        () -> client.act("strict", ApiClient.tensor(dqn.v1.DType.DTYPE_UNSPECIFIED, frame, 1, 4, 84, 84)));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "needs 2 x 28224 bytes",
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        signature,
+        () ->
+            client.act(
+                "strict", ApiClient.tensor(dqn.v1.DType.DTYPE_FLOAT32, frame, 1, 4, 84, 84)));
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        signature,
+        () ->
+            client.act(
+                "strict", ApiClient.tensor(dqn.v1.DType.DTYPE_UNSPECIFIED, frame, 1, 4, 84, 84)));
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        "needs 2 x 28224 bytes",
         () -> client.act("strict", ApiClient.uint8(frame, 2, 4, 84, 84)));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "epsilon must be in [0, 1]",
-        () -> client.blocking().act(ActRequest.newBuilder().setModel("strict").setEpsilon(-0.1f)
-            .setObservations(ApiClient.uint8(frame, 1, 4, 84, 84)).build()));
-    assertStatus(Status.Code.NOT_FOUND, "no model named 'nosuch'",
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        "epsilon must be in [0, 1]",
+        () ->
+            client
+                .blocking()
+                .act(
+                    ActRequest.newBuilder()
+                        .setModel("strict")
+                        .setEpsilon(-0.1f)
+                        .setObservations(ApiClient.uint8(frame, 1, 4, 84, 84))
+                        .build()));
+    assertStatus(
+        Status.Code.NOT_FOUND,
+        "no model named 'nosuch'",
         () -> client.act("nosuch", ApiClient.uint8(frame, 1, 4, 84, 84)));
-    assertStatus(Status.Code.NOT_FOUND, "model strict has no version 9",
-        () -> client.blocking().act(ActRequest.newBuilder().setModel("strict").setVersion(9)
-            .setObservations(ApiClient.uint8(frame, 1, 4, 84, 84)).build()));
-    assertStatus(Status.Code.NOT_FOUND, "no version 9",
-        () -> client.blocking().getModelMetadata(
-            GetModelMetadataRequest.newBuilder().setModel("strict").setVersion(9).build()));
-    assertStatus(Status.Code.NOT_FOUND, "no version 3",
-        () -> client.blocking().setLiveVersion(
-            SetLiveVersionRequest.newBuilder().setModel("strict").setVersion(3).build()));
+    assertStatus(
+        Status.Code.NOT_FOUND,
+        "model strict has no version 9",
+        () ->
+            client
+                .blocking()
+                .act(
+                    ActRequest.newBuilder()
+                        .setModel("strict")
+                        .setVersion(9)
+                        .setObservations(ApiClient.uint8(frame, 1, 4, 84, 84))
+                        .build()));
+    assertStatus(
+        Status.Code.NOT_FOUND,
+        "no version 9",
+        () ->
+            client
+                .blocking()
+                .getModelMetadata(
+                    GetModelMetadataRequest.newBuilder().setModel("strict").setVersion(9).build()));
+    assertStatus(
+        Status.Code.NOT_FOUND,
+        "no version 3",
+        () ->
+            client
+                .blocking()
+                .setLiveVersion(
+                    SetLiveVersionRequest.newBuilder().setModel("strict").setVersion(3).build()));
 
-    assertStatus(Status.Code.INVALID_ARGUMENT, "not a valid ONNX model",
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        "not a valid ONNX model",
         () -> client.upload("strict", "this is not ONNX".getBytes(), true));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "dynamic batch dimension",
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        "dynamic batch dimension",
         () -> client.upload("strict", TestModels.withFixedBatch(weights), true));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "must be its header",
-        () -> client.upload(ApiClient.messages(dqn.v1.UploadHeader.getDefaultInstance(), new byte[10])
-            .subList(1, 2)));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "model name",
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        "must be its header",
+        () ->
+            client.upload(
+                ApiClient.messages(dqn.v1.UploadHeader.getDefaultInstance(), new byte[10])
+                    .subList(1, 2)));
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        "model name",
         () -> client.upload("../../etc", TestModels.onnx(weights), true));
-    assertStatus(Status.Code.RESOURCE_EXHAUSTED, "dqn.inference.registry.max-upload-bytes",
-        () -> client.upload(List.of(dqn.v1.UploadModelRequest.newBuilder().setHeader(
-            dqn.v1.UploadHeader.newBuilder().setModel("strict").setSizeBytes(1L << 40)).build())));
+    assertStatus(
+        Status.Code.RESOURCE_EXHAUSTED,
+        "dqn.inference.registry.max-upload-bytes",
+        () ->
+            client.upload(
+                List.of(
+                    dqn.v1.UploadModelRequest.newBuilder()
+                        .setHeader(
+                            dqn.v1.UploadHeader.newBuilder()
+                                .setModel("strict")
+                                .setSizeBytes(1L << 40))
+                        .build())));
 
     ActResponse stillServing = client.act("strict", ApiClient.uint8(frame, 1, 4, 84, 84));
     assertEquals(1, stillServing.getModelVersion());
@@ -300,13 +409,17 @@ class InferenceApiIT {
   @Test
   void anOversizedMessageIsRefusedNamingTheLimit() {
     byte[] huge = new byte[17 * 1024 * 1024];
-    assertStatus(Status.Code.RESOURCE_EXHAUSTED, "16777216",
+    assertStatus(
+        Status.Code.RESOURCE_EXHAUSTED,
+        "16777216",
         () -> client.act("strict", ApiClient.uint8(huge, huge.length / 28224, 4, 84, 84)));
   }
 
   static void assertStatus(Status.Code code, String text, Runnable call) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
     assertEquals(code, e.getStatus().getCode(), String.valueOf(e.getStatus()));
-    assertTrue(String.valueOf(e.getStatus().getDescription()).contains(text), String.valueOf(e.getStatus()));
+    assertTrue(
+        String.valueOf(e.getStatus().getDescription()).contains(text),
+        String.valueOf(e.getStatus()));
   }
 }

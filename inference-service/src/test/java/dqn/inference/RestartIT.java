@@ -30,15 +30,20 @@ class RestartIT {
       client.upload("pong", TestModels.onnx(pong1), true);
       client.upload("pong", TestModels.onnx(TestModels.nips(6, 2)), true);
       client.upload("cartpole", TestModels.onnx(cartpole), true);
-      client.blocking().setLiveVersion(SetLiveVersionRequest.newBuilder().setModel("pong").setVersion(1).build());
+      client
+          .blocking()
+          .setLiveVersion(
+              SetLiveVersionRequest.newBuilder().setModel("pong").setVersion(1).build());
     }
 
     try (ServiceProcess service = Services.start(Services.builder(models));
         ApiClient client = new ApiClient(service.port())) {
       assertServes(client, "pong", 1, List.of(2L, 1L));
-      InferenceApiIT.assertClose(TestModels.reference(pong1, frame, 1),
+      InferenceApiIT.assertClose(
+          TestModels.reference(pong1, frame, 1),
           ApiClient.qValues(client.act("pong", ApiClient.uint8(frame, 1, 4, 84, 84))));
-      InferenceApiIT.assertClose(TestModels.reference(cartpole, state, 1),
+      InferenceApiIT.assertClose(
+          TestModels.reference(cartpole, state, 1),
           ApiClient.qValues(client.act("cartpole", ApiClient.float32(state, 1, 4))));
       client.upload("pong", TestModels.onnx(pong3), true);
       service.kill();
@@ -48,15 +53,24 @@ class RestartIT {
         ApiClient client = new ApiClient(service.port())) {
       assertServes(client, "pong", 3, List.of(3L, 2L, 1L));
       assertServes(client, "cartpole", 1, List.of(1L));
-      InferenceApiIT.assertClose(TestModels.reference(pong3, frame, 1),
+      InferenceApiIT.assertClose(
+          TestModels.reference(pong3, frame, 1),
           ApiClient.qValues(client.act("pong", ApiClient.uint8(frame, 1, 4, 84, 84))));
     }
   }
 
   private static void assertServes(ApiClient client, String model, long live, List<Long> versions) {
-    ModelInfo info = client.blocking().listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
-        .filter(m -> m.getModel().equals(model)).findFirst().orElseThrow();
+    ModelInfo info =
+        client
+            .blocking()
+            .listModels(ListModelsRequest.getDefaultInstance())
+            .getModelsList()
+            .stream()
+            .filter(m -> m.getModel().equals(model))
+            .findFirst()
+            .orElseThrow();
     assertEquals(live, info.getLiveVersion());
-    assertEquals(versions, info.getVersionsList().stream().map(ModelVersionInfo::getVersion).toList());
+    assertEquals(
+        versions, info.getVersionsList().stream().map(ModelVersionInfo::getVersion).toList());
   }
 }

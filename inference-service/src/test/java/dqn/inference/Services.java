@@ -17,7 +17,8 @@ final class Services {
         .property("dqn.inference.runtime.intra-op-threads", "1");
   }
 
-  static ServiceProcess start(ServiceProcess.Builder builder) throws IOException, InterruptedException {
+  static ServiceProcess start(ServiceProcess.Builder builder)
+      throws IOException, InterruptedException {
     return builder.start().awaitServing(Duration.ofSeconds(60));
   }
 }

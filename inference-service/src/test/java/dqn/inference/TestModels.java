@@ -51,8 +51,9 @@ public final class TestModels {
 
   /** A Pong NIPS model with action meanings in its metadata. */
   public static byte[] pongNips(long seed) {
-    return onnx(nips(6, seed), Map.of(OnnxMetadata.ACTION_MEANINGS, PONG_ACTIONS,
-        OnnxMetadata.GAME, "ALE/Pong-v5"));
+    return onnx(
+        nips(6, seed),
+        Map.of(OnnxMetadata.ACTION_MEANINGS, PONG_ACTIONS, OnnxMetadata.GAME, "ALE/Pong-v5"));
   }
 
   public static Path write(Path dir, String name, byte[] bytes) throws IOException {
@@ -63,7 +64,11 @@ public final class TestModels {
   /** The writer's model with its input's element type replaced (7 = int64, 11 = double). */
   public static byte[] withInputElementType(QNetworkWeights weights, int elemType) {
     ModelProto.Builder model = OnnxQNetworkWriter.toModel(weights, Map.of()).toBuilder();
-    model.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder()
+    model
+        .getGraphBuilder()
+        .getInputBuilder(0)
+        .getTypeBuilder()
+        .getTensorTypeBuilder()
         .setElemType(elemType);
     return model.build().toByteArray();
   }
@@ -71,8 +76,13 @@ public final class TestModels {
   /** The writer's model with a fixed batch size of 1 instead of the dynamic batch dimension. */
   public static byte[] withFixedBatch(QNetworkWeights weights) {
     ModelProto.Builder model = OnnxQNetworkWriter.toModel(weights, Map.of()).toBuilder();
-    model.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder()
-        .getShapeBuilder().setDim(0, TensorShapeProto.Dimension.newBuilder().setDimValue(1));
+    model
+        .getGraphBuilder()
+        .getInputBuilder(0)
+        .getTypeBuilder()
+        .getTensorTypeBuilder()
+        .getShapeBuilder()
+        .setDim(0, TensorShapeProto.Dimension.newBuilder().setDimValue(1));
     return model.build().toByteArray();
   }
 

@@ -21,7 +21,8 @@ public record BatchPolicy(boolean enabled, int maxBatchRows, Duration maxWait, i
       throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
     }
     if (concurrentRuns < 1) {
-      throw new IllegalArgumentException("concurrentRuns must be at least 1, got " + concurrentRuns);
+      throw new IllegalArgumentException(
+          "concurrentRuns must be at least 1, got " + concurrentRuns);
     }
   }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A call that finds a free run slot and nobody queued runs at once, alone: light traffic gets no
  * added delay. Otherwise it queues and its thread sleeps on a condition. When a slot frees, the
  * oldest queued call becomes the leader: it takes queued calls up to the batch limit (waiting for
- * more only while the oldest of them has waited less than the policy's maximum wait), runs them
- * on its own thread, hands each caller its rows and wakes them. Nothing spins.
+ * more only while the oldest of them has waited less than the policy's maximum wait), runs them on
+ * its own thread, hands each caller its rows and wakes them. Nothing spins.
  */
 public final class DynamicBatcher implements QModel {
 
@@ -30,8 +29,10 @@ public final class DynamicBatcher implements QModel {
   private final int columns;
 
   private final ReentrantLock lock = new ReentrantLock();
+
   /** Signalled when a call queues, for a leader waiting to fill its batch. */
   private final Condition arrivals = lock.newCondition();
+
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
   private int runsInFlight;
 

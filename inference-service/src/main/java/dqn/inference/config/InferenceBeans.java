@@ -28,9 +28,17 @@ public class InferenceBeans {
   @Produces
   @Singleton
   OrtModelLoader ortModelLoader(RuntimeConfig runtime) {
-    require(runtime.intraOpThreads() >= 1, "dqn.inference.runtime.intra-op-threads must be at least 1, got " + runtime.intraOpThreads());
-    require(runtime.interOpThreads() >= 1, "dqn.inference.runtime.inter-op-threads must be at least 1, got " + runtime.interOpThreads());
-    require(runtime.cudaDevice() >= 0, "dqn.inference.runtime.cuda-device must be 0 or more, got " + runtime.cudaDevice());
+    require(
+        runtime.intraOpThreads() >= 1,
+        "dqn.inference.runtime.intra-op-threads must be at least 1, got "
+            + runtime.intraOpThreads());
+    require(
+        runtime.interOpThreads() >= 1,
+        "dqn.inference.runtime.inter-op-threads must be at least 1, got "
+            + runtime.interOpThreads());
+    require(
+        runtime.cudaDevice() >= 0,
+        "dqn.inference.runtime.cuda-device must be 0 or more, got " + runtime.cudaDevice());
     return new OrtModelLoader(
         new OrtSettings(
             runtime.provider(),
@@ -53,11 +61,24 @@ public class InferenceBeans {
       BatchingConfig batching,
       OrtModelLoader ortLoader,
       ServingMetrics metrics) {
-    require(registry.keepVersions() >= 1, "dqn.inference.registry.keep-versions must be at least 1, got " + registry.keepVersions());
-    require(registry.maxUploadBytes() >= 1, "dqn.inference.registry.max-upload-bytes must be positive, got " + registry.maxUploadBytes());
-    require(batching.maxBatchRows() >= 1, "dqn.inference.batching.max-batch-rows must be at least 1, got " + batching.maxBatchRows());
-    require(batching.maxWaitMicros() >= 0, "dqn.inference.batching.max-wait-micros must be 0 or more, got " + batching.maxWaitMicros());
-    require(batching.concurrentRuns() >= 1, "dqn.inference.batching.concurrent-runs must be at least 1, got " + batching.concurrentRuns());
+    require(
+        registry.keepVersions() >= 1,
+        "dqn.inference.registry.keep-versions must be at least 1, got " + registry.keepVersions());
+    require(
+        registry.maxUploadBytes() >= 1,
+        "dqn.inference.registry.max-upload-bytes must be positive, got "
+            + registry.maxUploadBytes());
+    require(
+        batching.maxBatchRows() >= 1,
+        "dqn.inference.batching.max-batch-rows must be at least 1, got " + batching.maxBatchRows());
+    require(
+        batching.maxWaitMicros() >= 0,
+        "dqn.inference.batching.max-wait-micros must be 0 or more, got "
+            + batching.maxWaitMicros());
+    require(
+        batching.concurrentRuns() >= 1,
+        "dqn.inference.batching.concurrent-runs must be at least 1, got "
+            + batching.concurrentRuns());
     BatchPolicy policy =
         new BatchPolicy(
             batching.enabled(),
@@ -70,8 +91,13 @@ public class InferenceBeans {
         registry.keepVersions(),
         registry.maxUploadBytes(),
         policy.enabled()
-            ? "on (up to " + policy.maxBatchRows() + " observations, wait up to "
-                + batching.maxWaitMicros() + " us, " + policy.concurrentRuns() + " run(s) at once per model)"
+            ? "on (up to "
+                + policy.maxBatchRows()
+                + " observations, wait up to "
+                + batching.maxWaitMicros()
+                + " us, "
+                + policy.concurrentRuns()
+                + " run(s) at once per model)"
             : "off");
     ModelLoader loader =
         (name, file) ->

@@ -32,7 +32,8 @@ public class BearerTokenInterceptor implements ServerInterceptor {
     List<String> tokens = config.tokens().orElse(List.of());
     for (String token : tokens) {
       if (token.isBlank()) {
-        throw new IllegalArgumentException("dqn.inference.auth.tokens must not contain blank tokens");
+        throw new IllegalArgumentException(
+            "dqn.inference.auth.tokens must not contain blank tokens");
       }
     }
     this.acceptedDigests = tokens.stream().map(BearerTokenInterceptor::digest).toList();

@@ -81,7 +81,9 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
       GetModelMetadataRequest request, StreamObserver<ModelMetadata> responses) {
     answer(
         responses,
-        () -> ProtoConversions.toMetadata(registry.describe(request.getModel(), request.getVersion())));
+        () ->
+            ProtoConversions.toMetadata(
+                registry.describe(request.getModel(), request.getVersion())));
   }
 
   @Override

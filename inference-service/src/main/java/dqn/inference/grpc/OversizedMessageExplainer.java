@@ -20,7 +20,9 @@ public class OversizedMessageExplainer {
   private final String explanation;
 
   public OversizedMessageExplainer(
-      @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size", defaultValue = "4194304")
+      @ConfigProperty(
+              name = "quarkus.grpc.server.max-inbound-message-size",
+              defaultValue = "4194304")
           int maxInboundMessageBytes) {
     this.explanation =
         "a request message exceeds this server's limit of "
@@ -45,7 +47,8 @@ public class OversizedMessageExplainer {
   }
 
   private void explainIfOversized(MultiMap headers) {
-    if (RESOURCE_EXHAUSTED.equals(headers.get("grpc-status")) && headers.get("grpc-message") == null) {
+    if (RESOURCE_EXHAUSTED.equals(headers.get("grpc-status"))
+        && headers.get("grpc-message") == null) {
       headers.set("grpc-message", explanation);
     }
   }

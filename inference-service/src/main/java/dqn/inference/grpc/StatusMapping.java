@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 public final class StatusMapping {
 
   private static final Logger LOG = Logger.getLogger(StatusMapping.class);
+
   /** Descriptions travel in an HTTP/2 trailer, which clients cap at about 8 KiB. */
   private static final int MAX_DESCRIPTION_CHARS = 1000;
 

@@ -10,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serving statistics per model on Micrometer (Prometheus names on /q/metrics):
- * {@code dqn_inference_requests_total}, {@code dqn_inference_observations_total},
- * {@code dqn_inference_request_seconds} (latency histogram), {@code dqn_inference_batch_rows} and
- * {@code dqn_inference_batch_requests} (per model run; their count is the number of runs) and
- * {@code dqn_inference_run_seconds}.
+ * Serving statistics per model on Micrometer (Prometheus names on /q/metrics): {@code
+ * dqn_inference_requests_total}, {@code dqn_inference_observations_total}, {@code
+ * dqn_inference_request_seconds} (latency histogram), {@code dqn_inference_batch_rows} and {@code
+ * dqn_inference_batch_requests} (per model run; their count is the number of runs) and {@code
+ * dqn_inference_run_seconds}.
  */
 public final class MicrometerServingMetrics implements ServingMetrics {
 

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * @param observationShape {@code [d1, ..., dk]}: the shape of one observation, without the batch
  * @param numActions A, the number of Q-values per observation
  */
-public record InputSignature(String inputName, DType dtype, long[] observationShape, int numActions) {
+public record InputSignature(
+    String inputName, DType dtype, long[] observationShape, int numActions) {
 
   public InputSignature {
     observationShape = observationShape.clone();
@@ -77,7 +78,8 @@ public record InputSignature(String inputName, DType dtype, long[] observationSh
 
   @Override
   public int hashCode() {
-    return 31 * (31 * inputName.hashCode() + dtype.hashCode()) + Arrays.hashCode(observationShape)
+    return 31 * (31 * inputName.hashCode() + dtype.hashCode())
+        + Arrays.hashCode(observationShape)
         + numActions;
   }
 

@@ -35,8 +35,10 @@ final class OnnxModel implements QModel {
   private final Map<String, String> fileMetadata;
   private final OnnxJavaType inputType;
   private final long rowBytes;
+
   /** Direct input buffers, reused across runs; at most one per concurrent run. */
   private final ConcurrentLinkedDeque<ByteBuffer> buffers = new ConcurrentLinkedDeque<>();
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   OnnxModel(

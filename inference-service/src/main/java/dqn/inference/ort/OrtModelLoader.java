@@ -20,14 +20,17 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Loads ONNX files into ONNX Runtime sessions and checks that each is a Q-model: one input
- * {@code [N, ...]} uint8 or float32, one output {@code [N, A]} float32, and a clean run on a probe
- * batch of zeros.
+ * Loads ONNX files into ONNX Runtime sessions and checks that each is a Q-model: one input {@code
+ * [N, ...]} uint8 or float32, one output {@code [N, A]} float32, and a clean run on a probe batch
+ * of zeros.
  */
 public final class OrtModelLoader implements ModelLoader {
 
   private static final Logger LOG = Logger.getLogger(OrtModelLoader.class);
-  /** Two rows, so a model whose batch dimension is not really dynamic fails here, not in serving. */
+
+  /**
+   * Two rows, so a model whose batch dimension is not really dynamic fails here, not in serving.
+   */
   private static final int PROBE_ROWS = 2;
 
   private final OrtEnvironment environment;
@@ -44,11 +47,6 @@ public final class OrtModelLoader implements ModelLoader {
         settings.intraOpThreads(),
         settings.interOpThreads(),
         settings.allowSpinning() ? "on" : "off");
-  }
-
-  /** The provider sessions actually run on (CPU when CUDA was asked for but is missing). */
-  public ExecutionProvider providerInEffect() {
-    return useCuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
   }
 
   @Override
@@ -84,8 +82,7 @@ public final class OrtModelLoader implements ModelLoader {
       LOG.warnf(
           "dqn.inference.runtime.provider=cuda, but CUDA device %d cannot be used (%s). Serving on"
               + " the CPU.",
-          settings.cudaDevice(),
-          e.getMessage());
+          settings.cudaDevice(), e.getMessage());
       return false;
     }
   }
@@ -196,13 +193,16 @@ public final class OrtModelLoader implements ModelLoader {
 
   private static void probe(OnnxModel model) {
     InputSignature signature = model.signature();
-    ByteBuffer zeros = ByteBuffer.allocate(Math.toIntExact(signature.bytesPerObservation() * PROBE_ROWS));
+    ByteBuffer zeros =
+        ByteBuffer.allocate(Math.toIntExact(signature.bytesPerObservation() * PROBE_ROWS));
     float[] qValues;
     try {
       qValues = model.forward(List.of(zeros), PROBE_ROWS);
     } catch (RuntimeException e) {
       throw new InvalidModelException(
-          "the model failed on a probe batch of " + PROBE_ROWS + " zero observations: "
+          "the model failed on a probe batch of "
+              + PROBE_ROWS
+              + " zero observations: "
               + e.getMessage(),
           e);
     }

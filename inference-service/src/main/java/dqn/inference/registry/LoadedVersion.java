@@ -15,6 +15,7 @@ final class LoadedVersion {
   final StoredVersion stored;
   final QModel model;
   final Map<String, String> properties;
+
   /** The registry's own reference is the first; 0 means closed for good. */
   private final AtomicInteger references = new AtomicInteger(1);
 

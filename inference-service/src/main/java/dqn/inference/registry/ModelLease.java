@@ -4,8 +4,8 @@ import dqn.inference.model.QModel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The right to run one model version until closed; the version stays open at least that long,
- * even if it is swapped out or evicted meanwhile.
+ * The right to run one model version until closed; the version stays open at least that long, even
+ * if it is swapped out or evicted meanwhile.
  */
 public final class ModelLease implements AutoCloseable {
 

@@ -48,8 +48,8 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Opens the registry on a model folder and loads every version kept there; each model serves
-   * the version it served before (its newest loadable one when that is gone).
+   * Opens the registry on a model folder and loads every version kept there; each model serves the
+   * version it served before (its newest loadable one when that is gone).
    *
    * @param keepVersions newest versions kept per model; the live one is kept in addition
    * @param maxUploadBytes largest file an upload may announce
@@ -84,7 +84,8 @@ public final class ModelRegistry implements AutoCloseable {
         QModel loaded = loader.load(name, store.onnxFile(name, stored.version()));
         model.versions.put(stored.version(), new LoadedVersion(stored, loaded));
       } catch (RuntimeException e) {
-        LOG.warnf("model %s v%d on disk cannot be served and is skipped: %s",
+        LOG.warnf(
+            "model %s v%d on disk cannot be served and is skipped: %s",
             name, stored.version(), e.getMessage());
       }
     }
@@ -93,18 +94,20 @@ public final class ModelRegistry implements AutoCloseable {
       return;
     }
     OptionalLong pointer = store.liveVersion(name);
-    LoadedVersion live =
-        pointer.isPresent() ? model.versions.get(pointer.getAsLong()) : null;
+    LoadedVersion live = pointer.isPresent() ? model.versions.get(pointer.getAsLong()) : null;
     if (live == null) {
       live = model.versions.lastEntry().getValue();
-      LOG.warnf("model %s: the live version on disk (%s) cannot be served; serving v%d",
-          name, pointer.isPresent() ? "v" + pointer.getAsLong() : "none recorded",
+      LOG.warnf(
+          "model %s: the live version on disk (%s) cannot be served; serving v%d",
+          name,
+          pointer.isPresent() ? "v" + pointer.getAsLong() : "none recorded",
           live.stored.version());
       store.writeLive(name, live.stored.version());
     }
     model.live = live;
-    LOG.infof("model %s: serving v%d (%s); versions kept: %s", name, live.stored.version(),
-        live.model.signature().describe(), model.versions.keySet());
+    LOG.infof(
+        "model %s: serving v%d (%s); versions kept: %s",
+        name, live.stored.version(), live.model.signature().describe(), model.versions.keySet());
   }
 
   /**
@@ -146,13 +149,14 @@ public final class ModelRegistry implements AutoCloseable {
     Model model = models.computeIfAbsent(spec.model(), Model::new);
     synchronized (model) {
       if (model.live != null && !model.live.model.signature().equals(loaded.signature())) {
-        LOG.infof("model %s changes signature from %s to %s", spec.model(),
-            model.live.model.signature().describe(), loaded.signature().describe());
+        LOG.infof(
+            "model %s changes signature from %s to %s",
+            spec.model(), model.live.model.signature().describe(), loaded.signature().describe());
       }
       long number = model.nextVersion++;
       StoredVersion stored =
-          new StoredVersion(spec.model(), number, sha256, sizeBytes, clock.millis(),
-              spec.properties());
+          new StoredVersion(
+              spec.model(), number, sha256, sizeBytes, clock.millis(), spec.properties());
       try {
         store.store(stored, uploaded);
       } catch (IOException | RuntimeException e) {
@@ -166,8 +170,13 @@ public final class ModelRegistry implements AutoCloseable {
         switchLive(model, version);
       }
       evictOldVersions(model);
-      LOG.infof("model %s: stored v%d (%d bytes, %s)%s", spec.model(), number, sizeBytes,
-          loaded.signature().describe(), makeLive ? ", now live" : "");
+      LOG.infof(
+          "model %s: stored v%d (%d bytes, %s)%s",
+          spec.model(),
+          number,
+          sizeBytes,
+          loaded.signature().describe(),
+          makeLive ? ", now live" : "");
       return version.view(makeLive);
     }
   }
@@ -228,12 +237,13 @@ public final class ModelRegistry implements AutoCloseable {
     models.values().stream()
         .filter(m -> m.live != null)
         .sorted(Comparator.comparing(m -> m.name))
-        .forEach(m -> {
-          LoadedVersion live = m.live;
-          List<VersionView> versions =
-              m.versions.descendingMap().values().stream().map(v -> v.view(v == live)).toList();
-          summaries.add(new ModelSummary(m.name, live.stored.version(), versions));
-        });
+        .forEach(
+            m -> {
+              LoadedVersion live = m.live;
+              List<VersionView> versions =
+                  m.versions.descendingMap().values().stream().map(v -> v.view(v == live)).toList();
+              summaries.add(new ModelSummary(m.name, live.stored.version(), versions));
+            });
     return summaries;
   }
 
@@ -257,8 +267,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** With the model's lock held: drops versions beyond the newest K, never the live one. */
   private void evictOldVersions(Model model) {
-    List<Long> newest =
-        model.versions.descendingKeySet().stream().limit(keepVersions).toList();
+    List<Long> newest = model.versions.descendingKeySet().stream().limit(keepVersions).toList();
     for (Long number : new ArrayList<>(model.versions.keySet())) {
       LoadedVersion version = model.versions.get(number);
       if (newest.contains(number) || version == model.live) {
@@ -268,12 +277,14 @@ public final class ModelRegistry implements AutoCloseable {
       try {
         store.delete(model.name, number);
       } catch (IOException e) {
-        LOG.warnf("model %s: cannot delete evicted v%d from disk: %s", model.name, number,
-            e.getMessage());
+        LOG.warnf(
+            "model %s: cannot delete evicted v%d from disk: %s",
+            model.name, number, e.getMessage());
       }
       version.release();
-      LOG.infof("model %s: evicted v%d (keeping the newest %d and the live version)", model.name,
-          number, keepVersions);
+      LOG.infof(
+          "model %s: evicted v%d (keeping the newest %d and the live version)",
+          model.name, number, keepVersions);
     }
   }
 
@@ -281,7 +292,10 @@ public final class ModelRegistry implements AutoCloseable {
     Model model = name == null ? null : models.get(name);
     if (model == null || model.live == null) {
       throw new ModelNotFoundException(
-          "no model named '" + name + "'; models served here: " + names()
+          "no model named '"
+              + name
+              + "'; models served here: "
+              + names()
               + " (upload one with UploadModel)");
     }
     return model;
@@ -289,12 +303,19 @@ public final class ModelRegistry implements AutoCloseable {
 
   private ModelNotFoundException missingVersion(Model model, long version) {
     return new ModelNotFoundException(
-        "model " + model.name + " has no version " + version + "; stored versions: "
+        "model "
+            + model.name
+            + " has no version "
+            + version
+            + "; stored versions: "
             + model.versions.keySet());
   }
 
   private String names() {
-    return models.values().stream().filter(m -> m.live != null).map(m -> m.name).sorted()
+    return models.values().stream()
+        .filter(m -> m.live != null)
+        .map(m -> m.name)
+        .sorted()
         .collect(Collectors.joining(", ", "[", "]"));
   }
 

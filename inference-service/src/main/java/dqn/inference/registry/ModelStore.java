@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The model folder on disk: {@code <root>/<model>/v<N>.onnx} with {@code v<N>.properties} beside
- * it (checksum, size, upload time, uploader's properties) and {@code <root>/<model>/live} naming
- * the live version. Every file appears by an atomic rename, so a crash leaves either the old or the
- * new state; half-written uploads end in {@code .part} and are removed at start.
+ * The model folder on disk: {@code <root>/<model>/v<N>.onnx} with {@code v<N>.properties} beside it
+ * (checksum, size, upload time, uploader's properties) and {@code <root>/<model>/live} naming the
+ * live version. Every file appears by an atomic rename, so a crash leaves either the old or the new
+ * state; half-written uploads end in {@code .part} and are removed at start.
  */
 final class ModelStore {
 
@@ -43,10 +43,6 @@ final class ModelStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the model folder " + root.toAbsolutePath(), e);
     }
-  }
-
-  Path root() {
-    return root;
   }
 
   /** Names of the model folders, sorted. */
@@ -151,7 +147,8 @@ final class ModelStore {
     Map<String, String> uploaderProperties = new HashMap<>();
     for (String key : properties.stringPropertyNames()) {
       if (key.startsWith(PROPERTY_PREFIX)) {
-        uploaderProperties.put(key.substring(PROPERTY_PREFIX.length()), properties.getProperty(key));
+        uploaderProperties.put(
+            key.substring(PROPERTY_PREFIX.length()), properties.getProperty(key));
       }
     }
     return new StoredVersion(

@@ -44,7 +44,8 @@ public final class ActService {
                 ? new SplittableRandom(command.seed().getAsLong())
                 : new SplittableRandom();
         actions =
-            ActionSelector.epsilonGreedy(greedy, numActions, command.epsilon().getAsDouble(), random);
+            ActionSelector.epsilonGreedy(
+                greedy, numActions, command.epsilon().getAsDouble(), random);
       }
       metrics.requestServed(command.model(), rows, System.nanoTime() - start);
       return new ActResult(lease.version(), numActions, qValues, greedy, actions);
@@ -62,16 +63,28 @@ public final class ActService {
             && shape[0] <= Integer.MAX_VALUE
             && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), expected);
     if (!shapeFits || observations.dtype() != signature.dtype()) {
-      throw mismatch(signature, lease,
-          "got shape " + Arrays.toString(shape) + " "
+      throw mismatch(
+          signature,
+          lease,
+          "got shape "
+              + Arrays.toString(shape)
+              + " "
               + (observations.dtype() == null ? "with no dtype" : observations.dtype().toString()));
     }
     long bytes = observations.data().remaining();
     long perObservation = signature.bytesPerObservation();
     if (bytes % perObservation != 0 || bytes / perObservation != shape[0]) {
-      throw mismatch(signature, lease,
-          "shape " + Arrays.toString(shape) + " needs " + shape[0] + " x " + perObservation
-              + " bytes of data, got " + bytes);
+      throw mismatch(
+          signature,
+          lease,
+          "shape "
+              + Arrays.toString(shape)
+              + " needs "
+              + shape[0]
+              + " x "
+              + perObservation
+              + " bytes of data, got "
+              + bytes);
     }
     return (int) shape[0];
   }

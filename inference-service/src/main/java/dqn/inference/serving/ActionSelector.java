@@ -28,14 +28,15 @@ public final class ActionSelector {
   }
 
   /**
-   * Per row, a uniformly random action with probability epsilon, else the greedy one. The same
-   * seed and greedy actions give the same answer.
+   * Per row, a uniformly random action with probability epsilon, else the greedy one. The same seed
+   * and greedy actions give the same answer.
    */
   public static int[] epsilonGreedy(
       int[] greedyActions, int numActions, double epsilon, SplittableRandom random) {
     int[] actions = new int[greedyActions.length];
     for (int row = 0; row < actions.length; row++) {
-      actions[row] = random.nextDouble() < epsilon ? random.nextInt(numActions) : greedyActions[row];
+      actions[row] =
+          random.nextDouble() < epsilon ? random.nextInt(numActions) : greedyActions[row];
     }
     return actions;
   }

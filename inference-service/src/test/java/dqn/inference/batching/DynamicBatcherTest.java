@@ -1,6 +1,5 @@
 package dqn.inference.batching;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +57,8 @@ class DynamicBatcherTest {
   }
 
   DynamicBatcher batcher(BatchPolicy policy) {
-    return new DynamicBatcher(gated, policy, (requests, rows, nanos) -> runs.add(new int[] {requests, rows}));
+    return new DynamicBatcher(
+        gated, policy, (requests, rows, nanos) -> runs.add(new int[] {requests, rows}));
   }
 
   @Test
@@ -126,8 +126,7 @@ class DynamicBatcherTest {
     await(() -> gated.waiting() == 1);
     // Three bytes short of two rows: the merged run cannot be shaped.
     Future<float[]> broken =
-        callers.submit(
-            () -> batcher.forward(List.of(ByteBuffer.allocate(2 * ROW_BYTES - 3)), 2));
+        callers.submit(() -> batcher.forward(List.of(ByteBuffer.allocate(2 * ROW_BYTES - 3)), 2));
     await(() -> batcher.queuedCalls() == 1);
     Future<float[]> neighbour = submit(batcher, 1, 5);
     await(() -> batcher.queuedCalls() == 2);
@@ -138,7 +137,8 @@ class DynamicBatcherTest {
     ExecutionException e =
         assertThrows(ExecutionException.class, () -> neighbour.get(30, TimeUnit.SECONDS));
     assertTrue(e.getCause().getMessage().contains("batched run"), e.getCause().getMessage());
-    assertEquals(6, batcher.forward(List.of(ByteBuffer.wrap(TestModels.frames(WEIGHTS, 1, 9))), 1).length);
+    assertEquals(
+        6, batcher.forward(List.of(ByteBuffer.wrap(TestModels.frames(WEIGHTS, 1, 9))), 1).length);
   }
 
   @Test
@@ -151,7 +151,8 @@ class DynamicBatcherTest {
     }
     for (int i = 0; i < 8; i++) {
       byte[] frames = TestModels.frames(WEIGHTS, 2, i);
-      assertClose(TestModels.reference(WEIGHTS, frames, 2), calls.get(i).get(30, TimeUnit.SECONDS), 1e-4f);
+      assertClose(
+          TestModels.reference(WEIGHTS, frames, 2), calls.get(i).get(30, TimeUnit.SECONDS), 1e-4f);
     }
     assertEquals(8, runs.size());
     assertTrue(runs.stream().allMatch(r -> r[0] == 1 && r[1] == 2));
@@ -190,8 +191,7 @@ class DynamicBatcherTest {
   static final class GatedModel implements QModel {
     private final QModel model;
     private final CountDownLatch gate = new CountDownLatch(1);
-    private final AtomicInteger waiting =
-        new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
 
     GatedModel(QModel model) {
       this.model = model;

@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Act latency at batch 1 over gRPC on loopback beside ONNX Runtime in-process on the same model
- * (the floor), and observations per second with 16 concurrent clients, batching on and off, for
- * the NIPS 2013 and Nature 2015 networks. The service runs as its own process from the packaged
- * jar with ONNX Runtime on one intra-op thread.
+ * (the floor), and observations per second with 16 concurrent clients, batching on and off, for the
+ * NIPS 2013 and Nature 2015 networks. The service runs as its own process from the packaged jar
+ * with ONNX Runtime on one intra-op thread.
  *
  * <pre>
  * mvn -B -o -q -pl inference-service package -DskipTests
@@ -48,47 +48,70 @@ public final class InferenceBenchmark {
 
   public static void main(String[] args) throws Exception {
     Path jar = serviceJar();
-    System.out.printf("machine: %d cores, load average at start %.2f; service jar %s%n",
+    System.out.printf(
+        "machine: %d cores, load average at start %.2f; service jar %s%n",
         Runtime.getRuntime().availableProcessors(),
-        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), jar);
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        jar);
     List<String> rows = new ArrayList<>();
     for (String network : List.of("nips", "nature")) {
-      QNetworkWeights weights = network.equals("nips") ? TestModels.nips(6, 1) : TestModels.nature(6, 1);
+      QNetworkWeights weights =
+          network.equals("nips") ? TestModels.nips(6, 1) : TestModels.nature(6, 1);
       byte[] onnx = TestModels.onnx(weights);
       byte[] frame = TestModels.frames(weights, 1, 1);
 
       double[] floor = inProcessLatency(onnx, frame);
       double[] grpc;
       double batchedThroughput;
-      try (ServiceProcess service = start(jar, true); ApiClient client = new ApiClient(service.port())) {
+      try (ServiceProcess service = start(jar, true);
+          ApiClient client = new ApiClient(service.port())) {
         client.upload(network, onnx, true);
         grpc = grpcLatency(client, network, ApiClient.uint8(frame, 1, 4, 84, 84));
         batchedThroughput = throughput(client, network, ApiClient.uint8(frame, 1, 4, 84, 84));
-        System.out.printf("%s: mean batch with %d clients: %.1f observations per run%n", network, CLIENTS,
+        System.out.printf(
+            "%s: mean batch with %d clients: %.1f observations per run%n",
+            network,
+            CLIENTS,
             client.metric("dqn_inference_batch_rows_sum", network)
                 / client.metric("dqn_inference_batch_rows_count", network));
       }
       double unbatchedThroughput;
-      try (ServiceProcess service = start(jar, false); ApiClient client = new ApiClient(service.port())) {
+      try (ServiceProcess service = start(jar, false);
+          ApiClient client = new ApiClient(service.port())) {
         client.upload(network, onnx, true);
         unbatchedThroughput = throughput(client, network, ApiClient.uint8(frame, 1, 4, 84, 84));
       }
-      rows.add(String.format("| %-6s | %6.3f | %6.3f | %6.3f | %6.3f | %8.0f | %8.0f | %4.1fx |",
-          network, floor[0], floor[1], grpc[0], grpc[1], unbatchedThroughput, batchedThroughput,
-          batchedThroughput / unbatchedThroughput));
+      rows.add(
+          String.format(
+              "| %-6s | %6.3f | %6.3f | %6.3f | %6.3f | %8.0f | %8.0f | %4.1fx |",
+              network,
+              floor[0],
+              floor[1],
+              grpc[0],
+              grpc[1],
+              unbatchedThroughput,
+              batchedThroughput,
+              batchedThroughput / unbatchedThroughput));
     }
-    System.out.printf("load average at end %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    System.out.println("| net    | ORT p50 | ORT p99 | gRPC p50 | gRPC p99 | obs/s off | obs/s on | gain |");
-    System.out.println("|--------|--------|--------|--------|--------|----------|----------|------|");
+    System.out.printf(
+        "load average at end %.2f%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.println(
+        "| net    | ORT p50 | ORT p99 | gRPC p50 | gRPC p99 | obs/s off | obs/s on | gain |");
+    System.out.println(
+        "|--------|--------|--------|--------|--------|----------|----------|------|");
     rows.forEach(System.out::println);
-    System.out.printf("latency in ms at batch 1 (%d calls after %d warm-up); throughput: %d clients, batch 1,"
-        + " %d s each%n", CALLS, WARMUP, CLIENTS, SECONDS);
+    System.out.printf(
+        "latency in ms at batch 1 (%d calls after %d warm-up); throughput: %d clients, batch 1,"
+            + " %d s each%n",
+        CALLS, WARMUP, CLIENTS, SECONDS);
   }
 
   private static double[] inProcessLatency(byte[] onnx, byte[] frame) throws Exception {
     Path file = Files.createTempFile("bench-", ".onnx");
     Files.write(file, onnx);
-    OrtModelLoader loader = new OrtModelLoader(new OrtSettings(ExecutionProvider.CPU, 0, 1, 1, false));
+    OrtModelLoader loader =
+        new OrtModelLoader(new OrtSettings(ExecutionProvider.CPU, 0, 1, 1, false));
     try (QModel model = loader.load("bench", file)) {
       long[] nanos = new long[CALLS];
       for (int i = -WARMUP; i < CALLS; i++) {
@@ -116,22 +139,25 @@ public final class InferenceBenchmark {
     return percentiles(nanos);
   }
 
-  private static double throughput(ApiClient client, String model, Tensor observation) throws Exception {
+  private static double throughput(ApiClient client, String model, Tensor observation)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     AtomicBoolean measuring = new AtomicBoolean(false);
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong answered = new AtomicLong();
     List<Future<?>> clients = new ArrayList<>();
     for (int c = 0; c < CLIENTS; c++) {
-      clients.add(pool.submit(() -> {
-        while (running.get()) {
-          client.act(model, observation);
-          if (measuring.get()) {
-            answered.incrementAndGet();
-          }
-        }
-        return null;
-      }));
+      clients.add(
+          pool.submit(
+              () -> {
+                while (running.get()) {
+                  client.act(model, observation);
+                  if (measuring.get()) {
+                    answered.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
     }
     Thread.sleep(2000);
     measuring.set(true);
@@ -151,25 +177,32 @@ public final class InferenceBenchmark {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     return new double[] {
-      sorted[sorted.length / 2] / 1e6, sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6
+      sorted[sorted.length / 2] / 1e6,
+      sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6
     };
   }
 
   private static ServiceProcess start(Path jar, boolean batching) throws Exception {
     return ServiceProcess.builder(jar)
-        .property("dqn.inference.registry.model-dir", Files.createTempDirectory("bench-models-").toString())
+        .property(
+            "dqn.inference.registry.model-dir",
+            Files.createTempDirectory("bench-models-").toString())
         .property("dqn.inference.batching.enabled", Boolean.toString(batching))
         .start()
         .awaitServing(Duration.ofSeconds(60));
   }
 
   private static Path serviceJar() {
-    for (String candidate : List.of(System.getProperty("bench.jar", ""),
-        "target/quarkus-app/quarkus-run.jar", "inference-service/target/quarkus-app/quarkus-run.jar")) {
+    for (String candidate :
+        List.of(
+            System.getProperty("bench.jar", ""),
+            "target/quarkus-app/quarkus-run.jar",
+            "inference-service/target/quarkus-app/quarkus-run.jar")) {
       if (!candidate.isEmpty() && Files.isRegularFile(Paths.get(candidate))) {
         return Paths.get(candidate).toAbsolutePath();
       }
     }
-    throw new IllegalStateException("package the service first: mvn -pl inference-service package -DskipTests");
+    throw new IllegalStateException(
+        "package the service first: mvn -pl inference-service package -DskipTests");
   }
 }

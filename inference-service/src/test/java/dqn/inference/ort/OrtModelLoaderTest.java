@@ -27,7 +27,8 @@ class OrtModelLoaderTest {
   @Test
   void nipsModelHasItsSignatureAndMatchesTheReferenceForward() throws Exception {
     QNetworkWeights weights = TestModels.nips(6, 1);
-    try (QModel model = LOADER.load("pong", TestModels.write(dir, "m.onnx", TestModels.pongNips(1)))) {
+    try (QModel model =
+        LOADER.load("pong", TestModels.write(dir, "m.onnx", TestModels.pongNips(1)))) {
       assertEquals(DType.UINT8, model.signature().dtype());
       assertArrayEquals(new long[] {4, 84, 84}, model.signature().observationShape());
       assertEquals(6, model.signature().numActions());
@@ -43,14 +44,14 @@ class OrtModelLoaderTest {
   @Test
   void floatModelOfAnyWidthRunsFromSlices() throws Exception {
     QNetworkWeights weights = TestModels.mlp(5, 3, 2);
-    try (QModel model = LOADER.load("mlp", TestModels.write(dir, "m.onnx", TestModels.onnx(weights)))) {
+    try (QModel model =
+        LOADER.load("mlp", TestModels.write(dir, "m.onnx", TestModels.onnx(weights)))) {
       assertEquals(DType.FLOAT32, model.signature().dtype());
       assertArrayEquals(new long[] {5}, model.signature().observationShape());
       float[] obs = TestModels.floats(weights, 4, 3);
       byte[] bytes = TestModels.littleEndian(obs);
       float[] q =
-          model.forward(
-              List.of(ByteBuffer.wrap(bytes, 0, 20), ByteBuffer.wrap(bytes, 20, 60)), 4);
+          model.forward(List.of(ByteBuffer.wrap(bytes, 0, 20), ByteBuffer.wrap(bytes, 20, 60)), 4);
       assertClose(TestModels.reference(weights, obs, 4), q, 1e-4f);
     }
   }
@@ -58,7 +59,8 @@ class OrtModelLoaderTest {
   @Test
   void rejectsFilesThatAreNotOnnx() throws Exception {
     Path text = TestModels.write(dir, "text.onnx", "not a model at all".getBytes());
-    InvalidModelException e = assertThrows(InvalidModelException.class, () -> LOADER.load("x", text));
+    InvalidModelException e =
+        assertThrows(InvalidModelException.class, () -> LOADER.load("x", text));
     assertTrue(e.getMessage().startsWith("not a valid ONNX model"), e.getMessage());
 
     byte[] whole = TestModels.pongNips(1);
@@ -76,7 +78,8 @@ class OrtModelLoaderTest {
 
   private void assertRejected(byte[] onnx, String expected) throws Exception {
     Path file = TestModels.write(dir, "bad.onnx", onnx);
-    InvalidModelException e = assertThrows(InvalidModelException.class, () -> LOADER.load("x", file));
+    InvalidModelException e =
+        assertThrows(InvalidModelException.class, () -> LOADER.load("x", file));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 

@@ -52,7 +52,11 @@ class ModelRegistryTest {
   }
 
   static VersionView upload(ModelRegistry registry, String model, byte[] onnx, boolean makeLive) {
-    return upload(registry, new UploadSpec(model, makeLive, onnx.length, OnnxMetadata.sha256Hex(onnx), Map.of("source", "test")), onnx);
+    return upload(
+        registry,
+        new UploadSpec(
+            model, makeLive, onnx.length, OnnxMetadata.sha256Hex(onnx), Map.of("source", "test")),
+        onnx);
   }
 
   static VersionView upload(ModelRegistry registry, UploadSpec spec, byte[] onnx) {
@@ -76,7 +80,8 @@ class ModelRegistryTest {
     VersionView first = upload(registry, "pong", TestModels.pongNips(1), false);
     assertEquals(1, first.stored().version());
     assertTrue(first.live());
-    assertEquals(List.of("NOOP", "FIRE", "RIGHT", "LEFT", "RIGHTFIRE", "LEFTFIRE"), first.actionMeanings());
+    assertEquals(
+        List.of("NOOP", "FIRE", "RIGHT", "LEFT", "RIGHTFIRE", "LEFTFIRE"), first.actionMeanings());
     assertEquals("test", first.properties().get("source"));
     assertEquals("ALE/Pong-v5", first.properties().get("dqn.game"));
 
@@ -87,8 +92,10 @@ class ModelRegistryTest {
 
     ModelSummary summary = registry.list().get(0);
     assertEquals(3, summary.liveVersion());
-    assertEquals(List.of(3L, 2L, 1L), summary.versions().stream().map(v -> v.stored().version()).toList());
-    assertEquals(List.of(true, false, false), summary.versions().stream().map(VersionView::live).toList());
+    assertEquals(
+        List.of(3L, 2L, 1L), summary.versions().stream().map(v -> v.stored().version()).toList());
+    assertEquals(
+        List.of(true, false, false), summary.versions().stream().map(VersionView::live).toList());
 
     assertTrue(registry.setLive("pong", 1).live());
     assertEquals(1, liveVersion(registry, "pong"));
@@ -104,7 +111,15 @@ class ModelRegistryTest {
       upload(registry, "pong", TestModels.pongNips(seed), false);
     }
     assertEquals(List.of(4L, 3L, 1L), versions("pong"));
-    assertEquals(Set.of("live", "v1.onnx", "v1.properties", "v3.onnx", "v3.properties", "v4.onnx", "v4.properties"),
+    assertEquals(
+        Set.of(
+            "live",
+            "v1.onnx",
+            "v1.properties",
+            "v3.onnx",
+            "v3.properties",
+            "v4.onnx",
+            "v4.properties"),
         filesOf("pong"));
 
     registry.setLive("pong", 4);
@@ -138,28 +153,45 @@ class ModelRegistryTest {
 
     byte[] longer = new byte[onnx.length + 10];
     System.arraycopy(onnx, 0, longer, 0, onnx.length);
-    InvalidUploadException tooMany = assertThrows(InvalidUploadException.class,
-        () -> upload(registry, new UploadSpec("pong", true, onnx.length, "", Map.of()), longer));
+    InvalidUploadException tooMany =
+        assertThrows(
+            InvalidUploadException.class,
+            () ->
+                upload(registry, new UploadSpec("pong", true, onnx.length, "", Map.of()), longer));
     assertTrue(tooMany.getMessage().contains("more than the " + onnx.length), tooMany.getMessage());
 
-    InvalidUploadException tooFew = assertThrows(InvalidUploadException.class,
-        () -> upload(registry, new UploadSpec("pong", true, onnx.length + 1, "", Map.of()), onnx));
+    InvalidUploadException tooFew =
+        assertThrows(
+            InvalidUploadException.class,
+            () ->
+                upload(
+                    registry, new UploadSpec("pong", true, onnx.length + 1, "", Map.of()), onnx));
     assertTrue(tooFew.getMessage().contains("ended after " + onnx.length), tooFew.getMessage());
 
     String wrongSha = "0".repeat(64);
-    InvalidUploadException badSha = assertThrows(InvalidUploadException.class,
-        () -> upload(registry, new UploadSpec("pong", true, onnx.length, wrongSha, Map.of()), onnx));
+    InvalidUploadException badSha =
+        assertThrows(
+            InvalidUploadException.class,
+            () ->
+                upload(
+                    registry, new UploadSpec("pong", true, onnx.length, wrongSha, Map.of()), onnx));
     assertTrue(badSha.getMessage().contains(OnnxMetadata.sha256Hex(onnx)), badSha.getMessage());
 
-    assertThrows(InvalidUploadException.class,
+    assertThrows(
+        InvalidUploadException.class,
         () -> registry.beginUpload(new UploadSpec("pong", true, 10, "xyz", Map.of())));
-    assertThrows(InvalidUploadException.class,
+    assertThrows(
+        InvalidUploadException.class,
         () -> registry.beginUpload(new UploadSpec("../etc", true, 10, "", Map.of())));
-    assertThrows(InvalidUploadException.class,
+    assertThrows(
+        InvalidUploadException.class,
         () -> registry.beginUpload(new UploadSpec("pong", true, 0, "", Map.of())));
-    UploadTooLargeException large = assertThrows(UploadTooLargeException.class,
-        () -> registry.beginUpload(new UploadSpec("pong", true, 10_000_001, "", Map.of())));
-    assertTrue(large.getMessage().contains("dqn.inference.registry.max-upload-bytes"), large.getMessage());
+    UploadTooLargeException large =
+        assertThrows(
+            UploadTooLargeException.class,
+            () -> registry.beginUpload(new UploadSpec("pong", true, 10_000_001, "", Map.of())));
+    assertTrue(
+        large.getMessage().contains("dqn.inference.registry.max-upload-bytes"), large.getMessage());
 
     assertEquals(before, filesOf("pong"));
     assertEquals(List.of(1L), versions("pong"));
@@ -184,10 +216,15 @@ class ModelRegistryTest {
   void unknownModelsAndVersionsAreNamedInTheError() {
     open(5);
     upload(registry, "pong", TestModels.pongNips(1), true);
-    ModelNotFoundException model = assertThrows(ModelNotFoundException.class, () -> registry.lease("breakout", 0));
-    assertTrue(model.getMessage().contains("'breakout'") && model.getMessage().contains("[pong]"), model.getMessage());
-    ModelNotFoundException version = assertThrows(ModelNotFoundException.class, () -> registry.setLive("pong", 7));
-    assertTrue(version.getMessage().contains("no version 7; stored versions: [1]"), version.getMessage());
+    ModelNotFoundException model =
+        assertThrows(ModelNotFoundException.class, () -> registry.lease("breakout", 0));
+    assertTrue(
+        model.getMessage().contains("'breakout'") && model.getMessage().contains("[pong]"),
+        model.getMessage());
+    ModelNotFoundException version =
+        assertThrows(ModelNotFoundException.class, () -> registry.setLive("pong", 7));
+    assertTrue(
+        version.getMessage().contains("no version 7; stored versions: [1]"), version.getMessage());
   }
 
   @Test
@@ -202,7 +239,9 @@ class ModelRegistryTest {
 
     assertEquals(6, held.forward(List.of(ByteBuffer.allocate(FRAME_BYTES)), 1).length);
     lease.close();
-    assertThrows(IllegalStateException.class, () -> held.forward(List.of(ByteBuffer.allocate(FRAME_BYTES)), 1));
+    assertThrows(
+        IllegalStateException.class,
+        () -> held.forward(List.of(ByteBuffer.allocate(FRAME_BYTES)), 1));
   }
 
   @Test
@@ -215,17 +254,19 @@ class ModelRegistryTest {
     AtomicLong answered = new AtomicLong();
     List<Thread> clients = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      Thread client = new Thread(() -> {
-        while (swapping.get()) {
-          try (ModelLease lease = registry.lease("pong", 0)) {
-            lease.model().forward(List.of(ByteBuffer.allocate(FRAME_BYTES)), 1);
-            versionsSeen.add(lease.version());
-            answered.incrementAndGet();
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }
-      });
+      Thread client =
+          new Thread(
+              () -> {
+                while (swapping.get()) {
+                  try (ModelLease lease = registry.lease("pong", 0)) {
+                    lease.model().forward(List.of(ByteBuffer.allocate(FRAME_BYTES)), 1);
+                    versionsSeen.add(lease.version());
+                    answered.incrementAndGet();
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  }
+                }
+              });
       client.start();
       clients.add(client);
     }
@@ -243,8 +284,14 @@ class ModelRegistryTest {
   }
 
   private List<Long> versions(String model) {
-    return registry.list().stream().filter(s -> s.model().equals(model)).findFirst().orElseThrow()
-        .versions().stream().map(v -> v.stored().version()).toList();
+    return registry.list().stream()
+        .filter(s -> s.model().equals(model))
+        .findFirst()
+        .orElseThrow()
+        .versions()
+        .stream()
+        .map(v -> v.stored().version())
+        .toList();
   }
 
   private Set<String> filesOf(String model) throws Exception {

@@ -68,15 +68,20 @@ class ActServiceTest {
   }
 
   private void upload(String name, byte[] onnx) {
-    try (ModelUpload upload = registry.beginUpload(new UploadSpec(name, true, onnx.length, "", Map.of()))) {
+    try (ModelUpload upload =
+        registry.beginUpload(new UploadSpec(name, true, onnx.length, "", Map.of()))) {
       upload.append(ByteBuffer.wrap(onnx));
       upload.commit();
     }
   }
 
   static ActCommand command(String model, long[] shape, DType dtype, byte[] data) {
-    return new ActCommand(model, 0, new ObservationBatch(shape, dtype, ByteBuffer.wrap(data)),
-        OptionalDouble.empty(), OptionalLong.empty());
+    return new ActCommand(
+        model,
+        0,
+        new ObservationBatch(shape, dtype, ByteBuffer.wrap(data)),
+        OptionalDouble.empty(),
+        OptionalLong.empty());
   }
 
   @Test
@@ -97,7 +102,9 @@ class ActServiceTest {
   @Test
   void floatObservationsOfAnotherGameWork() {
     float[] obs = TestModels.floats(CARTPOLE, 3, 2);
-    ActResult result = service.act(command("cartpole", new long[] {3, 4}, DType.FLOAT32, TestModels.littleEndian(obs)));
+    ActResult result =
+        service.act(
+            command("cartpole", new long[] {3, 4}, DType.FLOAT32, TestModels.littleEndian(obs)));
     float[] expected = TestModels.reference(CARTPOLE, obs, 3);
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], result.qValues()[i], 1e-4f);
@@ -108,40 +115,84 @@ class ActServiceTest {
   void epsilonGreedyIsReproducibleWithASeed() {
     byte[] frames = TestModels.frames(PONG, 64, 3);
     long[] shape = {64, 4, 84, 84};
-    ActCommand seeded = new ActCommand("pong", 0, new ObservationBatch(shape, DType.UINT8, ByteBuffer.wrap(frames)),
-        OptionalDouble.of(0.5), OptionalLong.of(42));
+    ActCommand seeded =
+        new ActCommand(
+            "pong",
+            0,
+            new ObservationBatch(shape, DType.UINT8, ByteBuffer.wrap(frames)),
+            OptionalDouble.of(0.5),
+            OptionalLong.of(42));
     ActResult first = service.act(seeded);
     ActResult again = service.act(seeded);
     assertArrayEquals(first.actions(), again.actions());
-    assertNotEquals(java.util.Arrays.toString(first.greedyActions()), java.util.Arrays.toString(first.actions()));
+    assertNotEquals(
+        java.util.Arrays.toString(first.greedyActions()),
+        java.util.Arrays.toString(first.actions()));
 
-    ActCommand noExploration = new ActCommand("pong", 0, new ObservationBatch(shape, DType.UINT8, ByteBuffer.wrap(frames)),
-        OptionalDouble.of(0), OptionalLong.of(42));
+    ActCommand noExploration =
+        new ActCommand(
+            "pong",
+            0,
+            new ObservationBatch(shape, DType.UINT8, ByteBuffer.wrap(frames)),
+            OptionalDouble.of(0),
+            OptionalLong.of(42));
     ActResult greedy = service.act(noExploration);
     assertArrayEquals(greedy.greedyActions(), greedy.actions());
   }
 
   @Test
   void observationsThatDoNotFitTheSignatureAreRefusedNamingIt() {
-    String expected = "observations must be [N, 4, 84, 84] uint8 (28224 bytes per observation, N >= 1) for model pong v1";
-    assertRefused(command("pong", new long[] {1, 84, 84}, DType.UINT8, new byte[84 * 84]), expected, "got shape [1, 84, 84] uint8");
-    assertRefused(command("pong", new long[] {1, 4, 84, 84}, DType.FLOAT32, new byte[28224 * 4]), expected, "float32");
-    assertRefused(command("pong", new long[] {1, 4, 84, 84}, null, new byte[28224]), expected, "with no dtype");
-    assertRefused(command("pong", new long[] {2, 4, 84, 84}, DType.UINT8, new byte[28224]), expected, "needs 2 x 28224 bytes of data, got 28224");
-    assertRefused(command("pong", new long[] {0, 4, 84, 84}, DType.UINT8, new byte[0]), expected, "[0, 4, 84, 84]");
-    assertRefused(command("pong", new long[] {-1, 4, 84, 84}, DType.UINT8, new byte[0]), expected, "[-1, 4, 84, 84]");
-    assertRefused(command("cartpole", new long[] {1, 4}, DType.FLOAT32, new byte[15]),
-        "observations must be [N, 4] float32 (16 bytes per observation, N >= 1) for model cartpole v1", "got 15");
-    ActCommand badEpsilon = new ActCommand("pong", 0, new ObservationBatch(new long[] {1, 4, 84, 84}, DType.UINT8,
-        ByteBuffer.wrap(new byte[28224])), OptionalDouble.of(1.5), OptionalLong.empty());
+    String expected =
+        "observations must be [N, 4, 84, 84] uint8 (28224 bytes per observation, N >= 1) for model"
+            + " pong v1";
+    assertRefused(
+        command("pong", new long[] {1, 84, 84}, DType.UINT8, new byte[84 * 84]),
+        expected,
+        "got shape [1, 84, 84] uint8");
+    assertRefused(
+        command("pong", new long[] {1, 4, 84, 84}, DType.FLOAT32, new byte[28224 * 4]),
+        expected,
+        "float32");
+    assertRefused(
+        command("pong", new long[] {1, 4, 84, 84}, null, new byte[28224]),
+        expected,
+        "with no dtype");
+    assertRefused(
+        command("pong", new long[] {2, 4, 84, 84}, DType.UINT8, new byte[28224]),
+        expected,
+        "needs 2 x 28224 bytes of data, got 28224");
+    assertRefused(
+        command("pong", new long[] {0, 4, 84, 84}, DType.UINT8, new byte[0]),
+        expected,
+        "[0, 4, 84, 84]");
+    assertRefused(
+        command("pong", new long[] {-1, 4, 84, 84}, DType.UINT8, new byte[0]),
+        expected,
+        "[-1, 4, 84, 84]");
+    assertRefused(
+        command("cartpole", new long[] {1, 4}, DType.FLOAT32, new byte[15]),
+        "observations must be [N, 4] float32 (16 bytes per observation, N >= 1) for model cartpole"
+            + " v1",
+        "got 15");
+    ActCommand badEpsilon =
+        new ActCommand(
+            "pong",
+            0,
+            new ObservationBatch(
+                new long[] {1, 4, 84, 84}, DType.UINT8, ByteBuffer.wrap(new byte[28224])),
+            OptionalDouble.of(1.5),
+            OptionalLong.empty());
     assertRefused(badEpsilon, "epsilon must be in [0, 1], got 1.5", "");
-    assertThrows(ModelNotFoundException.class,
+    assertThrows(
+        ModelNotFoundException.class,
         () -> service.act(command("breakout", new long[] {1, 4}, DType.FLOAT32, new byte[16])));
     assertEquals("", served.toString());
   }
 
   private void assertRefused(ActCommand command, String expected, String detail) {
-    InvalidObservationException e = assertThrows(InvalidObservationException.class, () -> service.act(command));
-    assertTrue(e.getMessage().startsWith(expected) && e.getMessage().contains(detail), e.getMessage());
+    InvalidObservationException e =
+        assertThrows(InvalidObservationException.class, () -> service.act(command));
+    assertTrue(
+        e.getMessage().startsWith(expected) && e.getMessage().contains(detail), e.getMessage());
   }
 }

@@ -4,17 +4,20 @@ import java.util.SplittableRandom;
 
 /**
  * The classic cart-pole balancing game (Barto, Sutton and Anderson 1983, with the constants of
- * Gymnasium's CartPole-v1): push the cart left or right to keep the pole upright. One step is
- * 0.02 s; each step the pole stays up earns 1; the episode ends when the pole leans more than 12
+ * Gymnasium's CartPole-v1): push the cart left or right to keep the pole upright. One step is 0.02
+ * s; each step the pole stays up earns 1; the episode ends when the pole leans more than 12
  * degrees, the cart leaves the track (|x| > 2.4) or after 500 steps.
  */
 public final class CartPole {
 
   /** Action indices, as the Q-model's outputs are ordered. */
   public static final int LEFT = 0;
+
   public static final int RIGHT = 1;
+
   /** Observation: cart position, cart velocity, pole angle (rad), pole angular velocity. */
   public static final int OBSERVATION_SIZE = 4;
+
   public static final int MAX_STEPS = 500;
 
   private static final double GRAVITY = 9.8;
@@ -72,8 +75,7 @@ public final class CartPole {
     theta += SECONDS_PER_STEP * thetaDot;
     thetaDot += SECONDS_PER_STEP * thetaAcc;
     steps++;
-    over =
-        Math.abs(x) > MAX_POSITION || Math.abs(theta) > MAX_ANGLE || steps >= MAX_STEPS;
+    over = Math.abs(x) > MAX_POSITION || Math.abs(theta) > MAX_ANGLE || steps >= MAX_STEPS;
     return observation();
   }
 

@@ -31,15 +31,24 @@ public final class CartPoleMain {
     String host = address.substring(0, colon);
     int port = Integer.parseInt(address.substring(colon + 1));
 
-    try (InferenceClient client = InferenceClient.connect(host, port, System.getenv("DQN_INFERENCE_TOKEN"))) {
+    try (InferenceClient client =
+        InferenceClient.connect(host, port, System.getenv("DQN_INFERENCE_TOKEN"))) {
       ModelVersionInfo uploaded =
           client.upload(MODEL, CartPoleModel.onnx(), true, Map.of("uploaded-by", "CartPoleMain"));
-      System.out.printf("uploaded %s v%d (%d bytes, sha256 %s)%n",
-          uploaded.getModel(), uploaded.getVersion(), uploaded.getSizeBytes(), uploaded.getSha256());
+      System.out.printf(
+          "uploaded %s v%d (%d bytes, sha256 %s)%n",
+          uploaded.getModel(),
+          uploaded.getVersion(),
+          uploaded.getSizeBytes(),
+          uploaded.getSha256());
 
       ModelMetadata metadata = client.metadata(MODEL);
-      System.out.printf("serving v%d: input %s %s, actions %s%n", metadata.getVersion(),
-          metadata.getInputShapeList(), metadata.getInputDtype(), metadata.getActionMeaningsList());
+      System.out.printf(
+          "serving v%d: input %s %s, actions %s%n",
+          metadata.getVersion(),
+          metadata.getInputShapeList(),
+          metadata.getInputDtype(),
+          metadata.getActionMeaningsList());
 
       List<Integer> returns = new CartPolePlayer(client, MODEL).play(episodes, 2024);
       System.out.printf("returns of %d episodes: %s (500 is the most)%n", episodes, returns);

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A small Q-model for {@link CartPole}: an MLP float32 [N, 4] -> 2 hidden ReLU units -> [N, 2],
- * with weights set by hand so that it plays well. With s the observation and w a linear
- * controller that leans the cart under a falling pole,
+ * with weights set by hand so that it plays well. With s the observation and w a linear controller
+ * that leans the cart under a falling pole,
  *
  * <pre>
  *   h = relu([w.s, -w.s])        Q(s, LEFT) = h2 - h1 = -w.s        Q(s, RIGHT) = h1 - h2 = w.s
@@ -47,6 +47,10 @@ public final class CartPoleModel {
   public static byte[] onnx() {
     return OnnxQNetworkWriter.write(
         weights(),
-        Map.of(OnnxMetadata.GAME, "CartPole (dqn example)", OnnxMetadata.ACTION_MEANINGS, "LEFT,RIGHT"));
+        Map.of(
+            OnnxMetadata.GAME,
+            "CartPole (dqn example)",
+            OnnxMetadata.ACTION_MEANINGS,
+            "LEFT,RIGHT"));
   }
 }

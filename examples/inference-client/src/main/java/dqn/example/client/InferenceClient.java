@@ -44,12 +44,14 @@ public final class InferenceClient implements AutoCloseable {
 
   private InferenceClient(ManagedChannel channel, String bearerToken) {
     this.channel = channel;
-    InferenceServiceGrpc.InferenceServiceBlockingStub b = InferenceServiceGrpc.newBlockingStub(channel);
+    InferenceServiceGrpc.InferenceServiceBlockingStub b =
+        InferenceServiceGrpc.newBlockingStub(channel);
     InferenceServiceGrpc.InferenceServiceStub a = InferenceServiceGrpc.newStub(channel);
     if (bearerToken != null && !bearerToken.isBlank()) {
       Metadata headers = new Metadata();
       headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearerToken);
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + bearerToken);
       b = b.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       a = a.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
@@ -104,7 +106,9 @@ public final class InferenceClient implements AutoCloseable {
     for (int offset = 0; offset < onnx.length; offset += CHUNK_BYTES) {
       int length = Math.min(CHUNK_BYTES, onnx.length - offset);
       upload.onNext(
-          UploadModelRequest.newBuilder().setChunk(ByteString.copyFrom(onnx, offset, length)).build());
+          UploadModelRequest.newBuilder()
+              .setChunk(ByteString.copyFrom(onnx, offset, length))
+              .build());
     }
     upload.onCompleted();
     try {
@@ -129,7 +133,8 @@ public final class InferenceClient implements AutoCloseable {
 
   /** Q-values and greedy actions for {@code rows} observations of {@code width} floats each. */
   public ActResponse act(String model, float[] observations, int rows, int width) {
-    ByteBuffer bytes = ByteBuffer.allocate(observations.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(observations.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(observations);
     Tensor tensor =
         Tensor.newBuilder()

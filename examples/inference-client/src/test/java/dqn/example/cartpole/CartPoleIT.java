@@ -23,13 +23,15 @@ class CartPoleIT {
   void uploadsItsModelReadsTheMetadataAndBalancesThePole() throws Exception {
     try (ServiceProcess service =
             ServiceProcess.builder(ServiceProcess.moduleJar())
-                .property("dqn.inference.registry.model-dir",
+                .property(
+                    "dqn.inference.registry.model-dir",
                     Files.createTempDirectory("cartpole-models-").toString())
                 .start()
                 .awaitServing(Duration.ofSeconds(60));
         InferenceClient client = InferenceClient.connect("127.0.0.1", service.port(), null)) {
       ModelVersionInfo uploaded =
-          client.upload(CartPoleMain.MODEL, CartPoleModel.onnx(), true, Map.of("uploaded-by", "CartPoleIT"));
+          client.upload(
+              CartPoleMain.MODEL, CartPoleModel.onnx(), true, Map.of("uploaded-by", "CartPoleIT"));
       assertEquals(1, uploaded.getVersion());
       assertTrue(uploaded.getLive());
 

@@ -52,7 +52,8 @@ class CartPoleTest {
         }
         assertEquals(-score, q[CartPole.LEFT], 1e-6f);
         assertEquals(score, q[CartPole.RIGHT], 1e-6f);
-        observation = game.step(q[CartPole.RIGHT] > q[CartPole.LEFT] ? CartPole.RIGHT : CartPole.LEFT);
+        observation =
+            game.step(q[CartPole.RIGHT] > q[CartPole.LEFT] ? CartPole.RIGHT : CartPole.LEFT);
       }
       assertEquals(CartPole.MAX_STEPS, game.steps());
     }
