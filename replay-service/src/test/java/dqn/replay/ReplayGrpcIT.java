@@ -156,6 +156,9 @@ class ReplayGrpcIT {
       assertStatus(Status.Code.INVALID_ARGUMENT, "84x84", () -> insert.insert("bad-1", wrongSize));
     }
     try (InsertStream insert = insertStream()) {
+      assertStatus(Status.Code.INVALID_ARGUMENT, "at least one step", () -> insert.insert("bad-0", List.of()));
+    }
+    try (InsertStream insert = insertStream()) {
       List<Step> noStart = new StreamBuilder(FRAME, 2, 0).step(1, 0).take();
       assertStatus(
           Status.Code.FAILED_PRECONDITION, "episode_start=true", () -> insert.insert("bad-2", noStart));

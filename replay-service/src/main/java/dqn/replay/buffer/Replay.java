@@ -156,6 +156,10 @@ public final class Replay implements AutoCloseable {
           "stream_id must be a non-blank name of at most " + MAX_STREAM_ID_LENGTH
               + " characters, e.g. \"actor-3\"");
     }
+    if (steps.isEmpty()) {
+      throw new ReplayException.InvalidRequest(
+          "an InsertRequest needs at least one step (stream " + streamId + ")");
+    }
     if (steps.size() > settings.maxStepsPerInsert()) {
       throw new ReplayException.InvalidRequest(
           "a request holds at most " + settings.maxStepsPerInsert() + " steps, got " + steps.size()

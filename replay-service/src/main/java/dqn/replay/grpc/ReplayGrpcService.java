@@ -59,7 +59,7 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
           acks.onNext(
               InsertAck.newBuilder()
                   .setStreamId(request.getStreamId())
-                  .setAckedSequence(Math.max(0, result.ackedSequence()))
+                  .setAckedSequence(result.ackedSequence())
                   .setTransitionsAdded(result.transitionsAdded())
                   .build());
         } catch (RuntimeException e) {

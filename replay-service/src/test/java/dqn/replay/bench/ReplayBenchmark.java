@@ -59,6 +59,7 @@ public final class ReplayBenchmark {
   private static final int IN_FLIGHT = 4;
   private static final int SAMPLES = 2000;
   private static final int WARMUP = 200;
+  private static final int WARMUP_STEPS = 20_000;
 
   private ReplayBenchmark() {}
 
@@ -71,7 +72,6 @@ public final class ReplayBenchmark {
     System.out.printf("frames: %d real Pong steps of %dx%d from %s%n", frames.steps, frames.height, frames.width, framesFile);
     List<String> rows = new ArrayList<>();
     try (RedisServerProcess redis = RedisServerProcess.start()) {
-      long before = usedMemory(redis.uri());
       try (ServiceProcess service =
           ServiceProcess.builder(jar)
               .environment("DQN_REPLAY_REDIS_URI", redis.uri())
@@ -86,11 +86,25 @@ public final class ReplayBenchmark {
                 .flowControlWindow(16 << 20)
                 .build();
         try {
-          double insertsPerSecond = insertAll(channel, frames);
+          // Warm-up: the first 20,000 frames through other streams, so the JIT has compiled the
+          // insert path before it is timed (they stay in the replay).
+          insertAll(channel, frames, WARMUP_STEPS / STREAMS, "warmup-");
+          long before = usedMemory(redis.uri());
+          double serviceCpu = processCpuSeconds(service.pid());
+          double redisCpu = redisCpuSeconds(redis.uri());
+          double clientCpu = ownCpuSeconds();
+          double insertsPerSecond = insertAll(channel, frames, frames.steps / STREAMS, "actor-");
+          serviceCpu = processCpuSeconds(service.pid()) - serviceCpu;
+          redisCpu = redisCpuSeconds(redis.uri()) - redisCpu;
+          clientCpu = ownCpuSeconds() - clientCpu;
           rows.add(row("inserts/s, 4 streams x batches of 32 (gRPC -> Redis)", "%.0f", insertsPerSecond, ">= 20,000"));
+          rows.add(row("  CPU per transition: service (gRPC + replay), us", "%.1f", serviceCpu / frames.steps * 1e6, ""));
+          rows.add(row("  CPU per transition: redis-server, us", "%.1f", redisCpu / frames.steps * 1e6, ""));
+          rows.add(row("  CPU per transition: benchmark client, us", "%.1f", clientCpu / frames.steps * 1e6, ""));
           long after = usedMemory(redis.uri());
           ReplayStats stats = ReplayServiceGrpc.newBlockingStub(channel).getStats(GetStatsRequest.getDefaultInstance());
           double perTransition = (double) (after - before) / frames.steps;
+          System.out.printf("INFO used_memory %d before, %d after the timed inserts%n", before, after);
           rows.add(row("bytes per transition in Redis (INFO used_memory delta)", "%.0f", perTransition, "<= 2,500"));
           rows.add(row("LZ4 compression ratio of the frames", "%.1f", stats.getCompressionRatio(), ""));
           System.out.printf("stats after inserts: size=%d total_inserted=%d bytes_used=%d%n", stats.getSize(), stats.getTotalInserted(), stats.getBytesUsed());
@@ -114,6 +128,9 @@ public final class ReplayBenchmark {
           String name = mode.name().toLowerCase();
           rows.add(row("Replay.sample batch 32 " + name + " (Redis reads), p50 ms", "%.2f", nanos[0] / 1e6, ""));
           rows.add(row("Replay.sample batch 32 " + name + " (Redis reads), p99 ms", "%.2f", nanos[1] / 1e6, "<= 2"));
+          rows.add(row("  CPU of the calling thread per sample, p50 / p99 ms", "%s", 0, ""));
+          rows.set(rows.size() - 1, "| Replay.sample batch 32 " + name + ": CPU of the calling thread, p50 / p99 ms | "
+              + String.format("%.2f / %.2f", nanos[2] / 1e6, nanos[3] / 1e6) + " |  |");
         }
       }
     }
@@ -122,6 +139,7 @@ public final class ReplayBenchmark {
       rows.add(row("inserts/s, 4 threads calling Replay.insert (no gRPC) -> Redis", "%.0f", insertDirect(replay, frames), ""));
     }
     System.out.println();
+    System.out.println("load average at the end: " + java.nio.file.Files.readString(Paths.get("/proc/loadavg")).trim());
     System.out.println("| measure | value | target |");
     System.out.println("|---|---:|---|");
     rows.forEach(System.out::println);
@@ -129,6 +147,35 @@ public final class ReplayBenchmark {
 
   private static String row(String name, String format, double value, String target) {
     return "| " + name + " | " + String.format(format, value) + " | " + target + " |";
+  }
+
+  /** user + system CPU seconds of a process, from /proc (clock ticks of 1/100 s). */
+  private static double processCpuSeconds(long pid) throws IOException {
+    String stat = java.nio.file.Files.readString(Paths.get("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  private static double ownCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
+  }
+
+  private static double redisCpuSeconds(String uri) {
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      double total = 0;
+      for (String line : c.sync().info("cpu").split("\r?\n")) {
+        if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+          total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+        }
+      }
+      return total;
+    } finally {
+      client.shutdown();
+    }
   }
 
   private static long usedMemory(String uri) {
@@ -141,8 +188,9 @@ public final class ReplayBenchmark {
   }
 
   /** Streams every frame of the file: stream i takes the i-th quarter, in batches of 32. */
-  private static double insertAll(ManagedChannel channel, PongFrames frames) throws Exception {
-    int perStream = frames.steps / STREAMS;
+  private static double insertAll(
+      ManagedChannel channel, PongFrames frames, int perStream, String streamPrefix)
+      throws Exception {
     long started = System.nanoTime();
     List<CompletableFuture<Long>> done = new ArrayList<>();
     for (int s = 0; s < STREAMS; s++) {
@@ -152,7 +200,7 @@ public final class ReplayBenchmark {
               channel,
               (perStream + BATCH - 1) / BATCH,
               b -> {
-                InsertRequest.Builder request = InsertRequest.newBuilder().setStreamId("actor-" + stream);
+                InsertRequest.Builder request = InsertRequest.newBuilder().setStreamId(streamPrefix + stream);
                 for (int i = b * BATCH; i < Math.min(perStream, (b + 1) * BATCH); i++) {
                   request.addSteps(frames.step(stream * perStream + i, i, i == 0));
                 }
@@ -164,7 +212,7 @@ public final class ReplayBenchmark {
       acked += d.get(10, TimeUnit.MINUTES);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    System.out.printf("inserted %d steps (acknowledged) in %.1f s%n", acked, seconds);
+    System.out.printf("%s*: %d steps acknowledged in %.1f s%n", streamPrefix, acked, seconds);
     return acked / seconds;
   }
 
@@ -276,16 +324,23 @@ public final class ReplayBenchmark {
     return new Replay(settings, new RateLimiter.Settings(1000, 0, 1), store, new Lz4FrameCodec());
   }
 
+  /** Wall-clock p50, p99, then CPU-time p50, p99 of the calling thread. */
   private static long[] sampleInProcess(Replay replay, SamplingMode mode) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     long[] nanos = new long[SAMPLES];
+    long[] cpu = new long[SAMPLES];
     for (int i = -WARMUP; i < SAMPLES; i++) {
+      long c = threads.getCurrentThreadCpuTime();
       long t = System.nanoTime();
       replay.sample(32, mode, null, 0);
       if (i >= 0) {
         nanos[i] = System.nanoTime() - t;
+        cpu[i] = threads.getCurrentThreadCpuTime() - c;
       }
     }
-    return percentiles(nanos);
+    long[] wall = percentiles(nanos);
+    long[] onCpu = percentiles(cpu);
+    return new long[] {wall[0], wall[1], onCpu[0], onCpu[1]};
   }
 
   private static long[] percentiles(long[] nanos) {
