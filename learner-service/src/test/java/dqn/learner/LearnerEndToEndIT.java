@@ -86,6 +86,7 @@ class LearnerEndToEndIT {
         .property("dqn.learner.network.action-meanings", "NOOP,FIRE,RIGHT,LEFT")
         .property("dqn.learner.snapshots.model-name", "pong-it")
         .property("dqn.learner.algorithm.n-step", "3")
+        .property("dqn.learner.algorithm.sampling", "prioritized")
         .property("dqn.learner.algorithm.learning-starts-transitions", "100")
         .property("dqn.learner.algorithm.update-period-transitions", "0")
         .property("dqn.learner.algorithm.target-sync-period-updates", "10")
@@ -180,6 +181,13 @@ class LearnerEndToEndIT {
         LearnerStatus training =
             awaitStatus(stub, s -> s.getUpdateStep() >= 3 && s.getState() == LearnerState.LEARNER_STATE_TRAINING, "training");
         assertEquals("cpu()", training.getDevice());
+        String metrics =
+            java.net.http.HttpClient.newHttpClient()
+                .send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + learner.port() + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertTrue(metrics.contains("learner_update_step") && metrics.contains("learner_data_wait_fraction"), metrics);
         assertTrue(training.getEnvFrames() >= 400 * 4, training.toString());
         assertTrue(training.getEpsilon() < 1f && training.getEpsilon() > 0.9f, training.toString());
 

@@ -119,9 +119,9 @@ final class DqnUpdate {
 
   /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0: no clipping). */
   private static float clipGlobalNorm(List<NDArray> gradients, float maxNorm) {
-    NDArray sumOfSquares = gradients.get(0).square().sum();
+    NDArray sumOfSquares = gradients.get(0).norm().square(); // one pass per tensor, no copies
     for (int i = 1; i < gradients.size(); i++) {
-      sumOfSquares = sumOfSquares.add(gradients.get(i).square().sum());
+      sumOfSquares = sumOfSquares.add(gradients.get(i).norm().square());
     }
     float norm = (float) Math.sqrt(sumOfSquares.getFloat());
     if (maxNorm > 0 && norm > maxNorm) {

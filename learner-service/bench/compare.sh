@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One DQN update at batch 32, DJL (this module) beside PyTorch in Python, alternating so that both
+# see the same machine load. Usage: learner-service/bench/compare.sh [rounds] [threads]
+#   PYTHON   interpreter with torch (default: .cache/torchref/bin/python, made with
+#            python3 -m venv .cache/torchref && .cache/torchref/bin/pip install torch)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-3}
+threads=${2:-1,2}
+python=${PYTHON:-.cache/torchref/bin/python}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+mvn -B -o -q -pl learner-service test-compile dependency:build-classpath \
+  -Dmdep.outputFile=learner-service/target/bench-classpath.txt -Dmdep.includeScope=test
+cp="learner-service/target/test-classes:learner-service/target/classes:$(cat learner-service/target/bench-classpath.txt)"
+echo "# OMP_WAIT_POLICY=$OMP_WAIT_POLICY, $(uptime)"
+for round in $(seq "$rounds"); do
+  echo "## round $round: PyTorch (Python)"
+  "$python" learner-service/bench/dqn_update_bench.py --threads "$threads" --iters 40 --warmup 20 | grep -v act_fwd
+  echo "## round $round: DJL (Java)"
+  java -Dai.djl.offline=true -cp "$cp" dqn.learner.bench.UpdateBenchmark --threads "$threads" --iters 40 --warmup 30 2>&1 \
+    | grep -vE "INFO|WARN|DjlRuntime start"
+done
+echo "# $(uptime)"
