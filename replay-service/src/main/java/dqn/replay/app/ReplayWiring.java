@@ -58,10 +58,11 @@ public class ReplayWiring {
       where = "memory (embedded; set dqn.replay.redis-uri / DQN_REPLAY_REDIS_URI for Redis)";
     }
     long started = System.nanoTime();
-    Replay replay = new Replay(settings, limiter, store, new Lz4FrameCodec());
+    Lz4FrameCodec codec = new Lz4FrameCodec();
+    Replay replay = new Replay(settings, limiter, store, codec);
     LOG.infof(
-        "replay store: %s; index rebuilt with %d sampleable transitions in %d ms",
-        where, replay.size(), (System.nanoTime() - started) / 1_000_000);
+        "replay store: %s; index rebuilt with %d sampleable transitions in %d ms; LZ4: %s",
+        where, replay.size(), (System.nanoTime() - started) / 1_000_000, codec.implementation());
     LOG.infof(
         "replay settings: %s; rate limiter: %s", settings, replay.rateLimiter());
     return replay;

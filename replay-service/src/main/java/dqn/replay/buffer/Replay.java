@@ -443,31 +443,31 @@ public final class Replay implements AutoCloseable {
     byte[][] bytes = store.read(ranges);
     byte[] observations = new byte[batchSize * stack * frameBytes];
     byte[] nextObservations = new byte[batchSize * stack * frameBytes];
+    // Frames of one transition's window (stack(t) .. t+m), decompressed once, then copied to
+    // the (overlapping) positions of both states.
+    byte[] window = new byte[(stack + settings.nStep()) * frameBytes];
     for (int i = 0; i < batchSize; i++) {
       TransitionAccumulator stream = bySerial.get(slotStream[draw.slots()[i]]);
       long t = slotSequence[draw.slots()[i]];
       long lo = windowStart[i];
       long hi = t + stepsTaken[i];
-      byte[][] frames = new byte[(int) (hi - lo + 1)][];
       int range = firstRange[i];
       for (long seq = lo; seq <= hi; seq++) {
         if (seq != lo && seq % k == 0) {
           range++;
         }
-        ByteRange r = ranges.get(range);
-        byte[] frame = new byte[frameBytes];
         codec.decompress(
-            bytes[range], stream.offset(seq) - r.from(), stream.length(seq), frame, 0, frameBytes);
-        frames[(int) (seq - lo)] = frame;
+            bytes[range], stream.offset(seq) - ranges.get(range).from(), stream.length(seq),
+            window, (int) (seq - lo) * frameBytes, frameBytes);
       }
       for (int f = 0; f < stack; f++) {
         int destination = (i * stack + f) * frameBytes;
         System.arraycopy(
-            frames[(int) (stream.stackedFrame(t, f) - lo)], 0, observations, destination,
-            frameBytes);
-        System.arraycopy(
-            frames[(int) (stream.stackedFrame(t + stepsTaken[i], f) - lo)], 0, nextObservations,
+            window, (int) (stream.stackedFrame(t, f) - lo) * frameBytes, observations,
             destination, frameBytes);
+        System.arraycopy(
+            window, (int) (stream.stackedFrame(t + stepsTaken[i], f) - lo) * frameBytes,
+            nextObservations, destination, frameBytes);
       }
     }
     return new SampledBatch(

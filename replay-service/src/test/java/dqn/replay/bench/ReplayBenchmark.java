@@ -72,8 +72,14 @@ public final class ReplayBenchmark {
     System.out.printf("frames: %d real Pong steps of %dx%d from %s%n", frames.steps, frames.height, frames.width, framesFile);
     List<String> rows = new ArrayList<>();
     try (RedisServerProcess redis = RedisServerProcess.start()) {
+      ServiceProcess.Builder builder = ServiceProcess.builder(jar);
+      String recording = System.getProperty("bench.jfr");
+      if (recording != null) {
+        // Profiling aid: a Flight Recorder file of the service for the whole run.
+        builder.environment("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename=" + recording);
+      }
       try (ServiceProcess service =
-          ServiceProcess.builder(jar)
+          builder
               .environment("DQN_REPLAY_REDIS_URI", redis.uri())
               .property("dqn.replay.rate-limiter.min-size-to-sample", "1000")
               .property("dqn.replay.rate-limiter.samples-per-insert", "0")
@@ -108,6 +114,10 @@ public final class ReplayBenchmark {
           rows.add(row("bytes per transition in Redis (INFO used_memory delta)", "%.0f", perTransition, "<= 2,500"));
           rows.add(row("LZ4 compression ratio of the frames", "%.1f", stats.getCompressionRatio(), ""));
           System.out.printf("stats after inserts: size=%d total_inserted=%d bytes_used=%d%n", stats.getSize(), stats.getTotalInserted(), stats.getBytesUsed());
+          if (Boolean.getBoolean("bench.insertsOnly")) {
+            rows.forEach(System.out::println);
+            return;
+          }
           for (dqn.v1.SamplingMode mode : List.of(dqn.v1.SamplingMode.SAMPLING_MODE_UNIFORM, dqn.v1.SamplingMode.SAMPLING_MODE_PRIORITIZED)) {
             long[] nanos = sampleOverGrpc(channel, mode);
             String name = mode == dqn.v1.SamplingMode.SAMPLING_MODE_UNIFORM ? "uniform" : "prioritized";
