@@ -40,9 +40,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InferenceBenchmark {
 
   private static final int CALLS = Integer.getInteger("bench.calls", 3000);
-  private static final int WARMUP = Integer.getInteger("bench.warmup", 500);
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 2000);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int CLIENTS = Integer.getInteger("bench.clients", 16);
+
+  /** Load before measuring: the JIT needs it, and on a busy machine it needs long. */
+  private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 20);
 
   private InferenceBenchmark() {}
 
@@ -54,24 +57,26 @@ public final class InferenceBenchmark {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         jar);
     List<String> rows = new ArrayList<>();
-    for (String network : List.of("nips", "nature")) {
+    for (String network : System.getProperty("bench.networks", "nips,nature").split(",")) {
       QNetworkWeights weights =
           network.equals("nips") ? TestModels.nips(6, 1) : TestModels.nature(6, 1);
       byte[] onnx = TestModels.onnx(weights);
       byte[] frame = TestModels.frames(weights, 1, 1);
 
       double[] floor = inProcessLatency(onnx, frame);
+      double[] ortThroughput = inProcessThroughput(onnx, TestModels.frames(weights, 16, 2));
+      Tensor observation = ApiClient.uint8(frame, 1, 4, 84, 84);
       double[] grpc;
       double batchedThroughput;
       try (ServiceProcess service = start(jar, true);
           ApiClient client = new ApiClient(service.port())) {
         client.upload(network, onnx, true);
-        grpc = grpcLatency(client, network, ApiClient.uint8(frame, 1, 4, 84, 84));
-        batchedThroughput = throughput(client, network, ApiClient.uint8(frame, 1, 4, 84, 84));
+        throughput(client, network, observation, WARMUP_SECONDS);
+        batchedThroughput = throughput(client, network, observation, SECONDS);
+        grpc = grpcLatency(client, network, observation);
         System.out.printf(
-            "%s: mean batch with %d clients: %.1f observations per run%n",
+            "%s: %.1f observations per run on average (batching on, after warm-up)%n",
             network,
-            CLIENTS,
             client.metric("dqn_inference_batch_rows_sum", network)
                 / client.metric("dqn_inference_batch_rows_count", network));
       }
@@ -79,16 +84,19 @@ public final class InferenceBenchmark {
       try (ServiceProcess service = start(jar, false);
           ApiClient client = new ApiClient(service.port())) {
         client.upload(network, onnx, true);
-        unbatchedThroughput = throughput(client, network, ApiClient.uint8(frame, 1, 4, 84, 84));
+        throughput(client, network, observation, WARMUP_SECONDS);
+        unbatchedThroughput = throughput(client, network, observation, SECONDS);
       }
       rows.add(
           String.format(
-              "| %-6s | %6.3f | %6.3f | %6.3f | %6.3f | %8.0f | %8.0f | %4.1fx |",
+              "| %-6s | %6.3f | %6.3f | %6.3f | %6.3f | %6.0f | %6.0f | %8.0f | %8.0f | %4.1fx |",
               network,
               floor[0],
               floor[1],
               grpc[0],
               grpc[1],
+              ortThroughput[0],
+              ortThroughput[1],
               unbatchedThroughput,
               batchedThroughput,
               batchedThroughput / unbatchedThroughput));
@@ -97,14 +105,14 @@ public final class InferenceBenchmark {
         "load average at end %.2f%n",
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     System.out.println(
-        "| net    | ORT p50 | ORT p99 | gRPC p50 | gRPC p99 | obs/s off | obs/s on | gain |");
-    System.out.println(
-        "|--------|--------|--------|--------|--------|----------|----------|------|");
+        "| net    | ORT p50 | ORT p99 | gRPC p50 | gRPC p99 | ORT obs/s b1 | ORT obs/s b16"
+            + " | gRPC obs/s off | gRPC obs/s on | on/off |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
     System.out.printf(
         "latency in ms at batch 1 (%d calls after %d warm-up); throughput: %d clients, batch 1,"
-            + " %d s each%n",
-        CALLS, WARMUP, CLIENTS, SECONDS);
+            + " %d s each after %d s of the same load%n",
+        CALLS, WARMUP, CLIENTS, SECONDS, WARMUP_SECONDS);
   }
 
   private static double[] inProcessLatency(byte[] onnx, byte[] frame) throws Exception {
@@ -127,6 +135,32 @@ public final class InferenceBenchmark {
     }
   }
 
+  /** Observations per second of ONNX Runtime in-process at batch 1 and at batch 16, 2 s each. */
+  private static double[] inProcessThroughput(byte[] onnx, byte[] frames16) throws Exception {
+    Path file = Files.createTempFile("bench-", ".onnx");
+    Files.write(file, onnx);
+    OrtModelLoader loader =
+        new OrtModelLoader(new OrtSettings(ExecutionProvider.CPU, 0, 1, 1, false));
+    try (QModel model = loader.load("bench", file)) {
+      int rowBytes = frames16.length / 16;
+      double[] observationsPerSecond = new double[2];
+      int[] batches = {1, 16};
+      for (int b = 0; b < batches.length; b++) {
+        ByteBuffer input = ByteBuffer.wrap(frames16, 0, batches[b] * rowBytes);
+        long runs = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 2_000_000_000L) {
+          model.forward(List.of(input), batches[b]);
+          runs++;
+        }
+        observationsPerSecond[b] = runs * batches[b] / ((System.nanoTime() - start) / 1e9);
+      }
+      return observationsPerSecond;
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
   private static double[] grpcLatency(ApiClient client, String model, Tensor observation) {
     long[] nanos = new long[CALLS];
     for (int i = -WARMUP; i < CALLS; i++) {
@@ -139,7 +173,7 @@ public final class InferenceBenchmark {
     return percentiles(nanos);
   }
 
-  private static double throughput(ApiClient client, String model, Tensor observation)
+  private static double throughput(ApiClient client, String model, Tensor observation, int seconds)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     AtomicBoolean measuring = new AtomicBoolean(false);
@@ -159,18 +193,17 @@ public final class InferenceBenchmark {
                 return null;
               }));
     }
-    Thread.sleep(2000);
     measuring.set(true);
     long start = System.nanoTime();
-    Thread.sleep(SECONDS * 1000L);
+    Thread.sleep(seconds * 1000L);
     long count = answered.get();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double elapsedSeconds = (System.nanoTime() - start) / 1e9;
     running.set(false);
     for (Future<?> f : clients) {
       f.get(60, TimeUnit.SECONDS);
     }
     pool.shutdown();
-    return count / seconds;
+    return count / elapsedSeconds;
   }
 
   private static double[] percentiles(long[] nanos) {
@@ -183,7 +216,12 @@ public final class InferenceBenchmark {
   }
 
   private static ServiceProcess start(Path jar, boolean batching) throws Exception {
-    return ServiceProcess.builder(jar)
+    ServiceProcess.Builder builder = ServiceProcess.builder(jar);
+    // Service settings under test, e.g. -Ddqn.inference.batching.max-wait-micros=0.
+    System.getProperties().stringPropertyNames().stream()
+        .filter(key -> key.startsWith("dqn.inference."))
+        .forEach(key -> builder.property(key, System.getProperty(key)));
+    return builder
         .property(
             "dqn.inference.registry.model-dir",
             Files.createTempDirectory("bench-models-").toString())
