@@ -17,7 +17,7 @@ import dqn.v1.ResetRequest;
 import dqn.v1.ResetResponse;
 import dqn.v1.StepRequest;
 import dqn.v1.StepResponse;
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
@@ -209,7 +209,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
           return GetFrameResponse.newBuilder()
               .setHeight(AleEmulator.SCREEN_HEIGHT)
               .setWidth(AleEmulator.SCREEN_WIDTH)
-              .setRgb(ByteString.copyFrom(session.rgbFrame()))
+              .setRgb(UnsafeByteOperations.unsafeWrap(session.rgbFrame()))
               .build();
         });
   }

@@ -1,6 +1,6 @@
 package dqn.env.grpc;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dqn.env.ale.AtariAction;
 import dqn.env.ale.Game;
 import dqn.env.preprocess.EpisodeSummary;
@@ -76,8 +76,10 @@ final class ProtoMapping {
     return infos;
   }
 
+  /** Wraps {@code data} without copying: the domain hands over fresh arrays it never touches again. */
   static Tensor observation(byte[] data, long[] shape) {
-    Tensor.Builder tensor = Tensor.newBuilder().setDtype(DType.DTYPE_UINT8).setData(ByteString.copyFrom(data));
+    Tensor.Builder tensor =
+        Tensor.newBuilder().setDtype(DType.DTYPE_UINT8).setData(UnsafeByteOperations.unsafeWrap(data));
     for (long dim : shape) {
       tensor.addShape(dim);
     }
