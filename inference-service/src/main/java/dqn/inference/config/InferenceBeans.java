@@ -105,12 +105,17 @@ public class InferenceBeans {
                 ortLoader.load(name, file),
                 policy,
                 (requests, rows, nanos) -> metrics.runFinished(name, requests, rows, nanos));
-    return ModelRegistry.open(
-        registry.modelDir(),
-        loader,
-        registry.keepVersions(),
-        registry.maxUploadBytes(),
-        Clock.systemUTC());
+    try {
+      return ModelRegistry.open(
+          registry.modelDir(),
+          loader,
+          registry.keepVersions(),
+          registry.maxUploadBytes(),
+          Clock.systemUTC());
+    } catch (RuntimeException e) {
+      LOG.errorf("inference-service cannot start: %s", e.getMessage());
+      throw e;
+    }
   }
 
   void closeRegistry(@Disposes ModelRegistry registry) {
@@ -128,8 +133,10 @@ public class InferenceBeans {
     LOG.infof("%d model(s) ready", registry.list().size());
   }
 
+  /** Stops the start with the message logged: the launcher reports only port conflicts itself. */
   private static void require(boolean valid, String message) {
     if (!valid) {
+      LOG.errorf("inference-service cannot start: %s", message);
       throw new IllegalArgumentException(message);
     }
   }

@@ -32,8 +32,9 @@ public class BearerTokenInterceptor implements ServerInterceptor {
     List<String> tokens = config.tokens().orElse(List.of());
     for (String token : tokens) {
       if (token.isBlank()) {
-        throw new IllegalArgumentException(
-            "dqn.inference.auth.tokens must not contain blank tokens");
+        String message = "dqn.inference.auth.tokens must not contain blank tokens";
+        LOG.errorf("inference-service cannot start: %s", message);
+        throw new IllegalArgumentException(message);
       }
     }
     this.acceptedDigests = tokens.stream().map(BearerTokenInterceptor::digest).toList();
