@@ -160,6 +160,23 @@ class ReplayDurabilityIT {
   }
 
   @Test
+  void anUnreachableRedisStopsTheStartWithItsAddress() throws Exception {
+    int closedPort = dqn.testkit.FreePorts.pick();
+    ServiceProcess service =
+        ServiceProcess.builder(ServiceProcess.moduleJar())
+            .environment("DQN_REPLAY_REDIS_URI", "redis://127.0.0.1:" + closedPort)
+            .start();
+    try {
+      assertTrue(service.awaitExit(Duration.ofSeconds(60)) != 0);
+      assertTrue(
+          service.output().contains("Redis at 127.0.0.1:" + closedPort + " is unreachable"),
+          service.output());
+    } finally {
+      service.close();
+    }
+  }
+
+  @Test
   void redisOutageIsUnavailableAndNothingAcknowledgedIsLostWhenItReturns() throws Exception {
     try (ServiceProcess service = startService();
         GrpcProbe probe = new GrpcProbe("127.0.0.1", service.port())) {

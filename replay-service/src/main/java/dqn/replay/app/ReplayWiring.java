@@ -25,6 +25,16 @@ public class ReplayWiring {
   @Produces
   @ApplicationScoped
   Replay replay(ReplayConfig config) {
+    try {
+      return build(config);
+    } catch (RuntimeException e) {
+      // The launcher's exit handler reports only busy ports; say here why the start failed.
+      LOG.errorf("replay-service cannot start: %s", e.getMessage());
+      throw e;
+    }
+  }
+
+  private Replay build(ReplayConfig config) {
     ReplaySettings settings = settings(config);
     RateLimiter.Settings limiter =
         new RateLimiter.Settings(
