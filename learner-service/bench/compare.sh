@@ -10,14 +10,14 @@ threads=${2:-1,2}
 python=${PYTHON:-.cache/torchref/bin/python}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 mvn -B -o -q -pl learner-service test-compile dependency:build-classpath \
-  -Dmdep.outputFile=learner-service/target/bench-classpath.txt -Dmdep.includeScope=test
+  -Dmdep.outputFile="$PWD/learner-service/target/bench-classpath.txt" -Dmdep.includeScope=test
 cp="learner-service/target/test-classes:learner-service/target/classes:$(cat learner-service/target/bench-classpath.txt)"
 echo "# OMP_WAIT_POLICY=$OMP_WAIT_POLICY, $(uptime)"
 for round in $(seq "$rounds"); do
   echo "## round $round: PyTorch (Python)"
   "$python" learner-service/bench/dqn_update_bench.py --threads "$threads" --iters 40 --warmup 20 | grep -v act_fwd
   echo "## round $round: DJL (Java)"
-  java -Dai.djl.offline=true -cp "$cp" dqn.learner.bench.UpdateBenchmark --threads "$threads" --iters 40 --warmup 30 2>&1 \
+  java -Dai.djl.offline=true -cp "$cp" dqn.learner.bench.UpdateBenchmark --threads "$threads" --iters 40 --warmup 30 ${JAVA_BENCH_ARGS:-} 2>&1 \
     | grep -vE "INFO|WARN|DjlRuntime start"
 done
 echo "# $(uptime)"

@@ -51,7 +51,7 @@ final class AdamOptimizer extends ParameterOptimizer {
     List<NDArray> gradientSums = buffer("adam.decayed_grad_sum");
     List<NDArray> squaredSums = buffer("adam.decayed_squared_grad_sum");
     for (int i = 0; i < parameters.size(); i++) {
-      NDArray g = gradients.get(i);
+      NDArray g = gradients.get(i); // read only: autograd may share gradient buffers
       NDArray s = gradientSums.get(i).muli(beta1).addi(g);
       NDArray q = squaredSums.get(i).muli(beta2).addi(g.square());
       NDArray denominator = q.sqrt().addi(epsilonOverA).muli(inverseC);

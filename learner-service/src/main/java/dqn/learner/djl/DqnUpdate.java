@@ -6,13 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dqn.learner.dqn.UpdateResult;
 import dqn.learner.replay.SampledBatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One DQN update, in the order of the math (Mnih et al. 2015, with Double DQN, n-step returns and
@@ -70,11 +69,11 @@ final class DqnUpdate {
 
       NDArray tdTarget = tdTarget(nextObservations, returns, discounts); // [B], no gradients
 
-      List<NDArray> parameters = online.parameters();
+      Map<String, NDArray> leaves = online.gradientLeaves();
       float lossValue;
       NDArray tdError;
       try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-        NDArray qValues = online.forward(observations); // [B, A]
+        NDArray qValues = online.forward(observations, leaves); // [B, A]
         NDArray chosenQ = qValues.gather(actions.reshape(b, 1), 1).reshape(b); // Q(s, a) [B]
         tdError = tdTarget.sub(chosenQ); // [B]
         NDArray loss = HuberLoss.weightedMean(tdError, weights, settings.huberKappa()); // scalar
@@ -84,19 +83,17 @@ final class DqnUpdate {
         }
         tape.backward(loss);
       }
-      List<NDArray> gradients = new ArrayList<>(parameters.size());
-      for (NDArray p : parameters) {
-        gradients.add(p.getGradient());
+      List<NDArray> gradients = new ArrayList<>(leaves.size());
+      for (NDArray leaf : leaves.values()) {
+        gradients.add(leaf.getGradient());
       }
       float gradientNorm = clipGlobalNorm(gradients, settings.maxGradNorm());
-      if (Float.isFinite(gradientNorm)) {
-        optimizer.step(parameters, gradients);
-      }
-      for (NDArray p : parameters) {
-        JniUtils.zeroGrad((PtNDArray) p);
+      boolean finite = settings.maxGradNorm() <= 0 || Float.isFinite(gradientNorm);
+      if (finite) {
+        optimizer.step(online.parameters(), gradients);
       }
       float[] absTdErrors = wantTdErrors ? tdError.abs().toFloatArray() : null;
-      return new UpdateResult(lossValue, gradientNorm, absTdErrors, Float.isFinite(gradientNorm));
+      return new UpdateResult(lossValue, gradientNorm, absTdErrors, finite);
     }
   }
 
@@ -117,18 +114,24 @@ final class DqnUpdate {
     return returns.add(discounts.mul(bootstrap));
   }
 
-  /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0: no clipping). */
+  /**
+   * The global L2 norm of the gradients, and (when it exceeds {@code maxNorm}) the gradients scaled
+   * down to it, as new arrays: gradient buffers belong to autograd and are never written. With
+   * clipping off (0) the norm is not computed (a pass over every gradient saved) and is NaN; the
+   * loss is still checked.
+   */
   private static float clipGlobalNorm(List<NDArray> gradients, float maxNorm) {
+    if (maxNorm <= 0) {
+      return Float.NaN;
+    }
     NDArray sumOfSquares = gradients.get(0).norm().square(); // one pass per tensor, no copies
     for (int i = 1; i < gradients.size(); i++) {
       sumOfSquares = sumOfSquares.add(gradients.get(i).norm().square());
     }
     float norm = (float) Math.sqrt(sumOfSquares.getFloat());
-    if (maxNorm > 0 && norm > maxNorm) {
+    if (norm > maxNorm) {
       float scale = maxNorm / (norm + 1e-6f);
-      for (NDArray g : gradients) {
-        g.muli(scale);
-      }
+      gradients.replaceAll(g -> g.mul(scale));
     }
     return norm;
   }

@@ -48,11 +48,16 @@ class LearnerTest {
   }
 
   private Learner learner(TinyMdp replay, DjlTrainer trainer, Learner.Settings settings) {
+    return learner(replay, trainer, settings, 2);
+  }
+
+  /** {@code prefetch} 1 keeps batches in the order the replay made them. */
+  private Learner learner(TinyMdp replay, DjlTrainer trainer, Learner.Settings settings, int prefetch) {
     PrefetchingSampler sampler =
         new PrefetchingSampler(
             replay,
             new PrefetchingSampler.Settings(
-                32, SamplingMode.UNIFORM, 2, 0, Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(50)));
+                32, SamplingMode.UNIFORM, prefetch, 0, Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(50)));
     SnapshotPublisher publisher =
         new SnapshotPublisher(
             new SnapshotPublisher.Settings("tiny", "tiny-mdp", List.of("ADVANCE", "QUIT"), 1e-4, true),
@@ -124,7 +129,7 @@ class LearnerTest {
     TinyMdp replay = new TinyMdp(GAMMA, 12);
     replay.poisonAfter(30);
     try (DjlTrainer trainer = trainer()) {
-      Learner learner = learner(replay, trainer, settings(10, 0));
+      Learner learner = learner(replay, trainer, settings(10, 0), 1);
       try {
         learner.start();
         await(learner, () -> learner.status().state() == LearnerState.FAILED, Duration.ofSeconds(30), "FAILED");
