@@ -1,6 +1,7 @@
 package dqn.replay.lz4;
 
 import dqn.replay.buffer.FrameCodec;
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -39,9 +40,19 @@ public final class Lz4FrameCodec implements FrameCodec {
     return implementation;
   }
 
+  /** Per-thread output buffer of the worst-case size, so only the compressed bytes are allocated. */
+  private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[0]);
+
   @Override
   public byte[] compress(byte[] frame) {
-    return compressor.compress(frame);
+    int bound = compressor.maxCompressedLength(frame.length);
+    byte[] out = scratch.get();
+    if (out.length < bound) {
+      out = new byte[bound];
+      scratch.set(out);
+    }
+    int length = compressor.compress(frame, 0, frame.length, out, 0, bound);
+    return Arrays.copyOf(out, length);
   }
 
   @Override
