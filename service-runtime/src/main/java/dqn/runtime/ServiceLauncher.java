@@ -25,10 +25,21 @@ public final class ServiceLauncher {
                 "%s cannot start: port %d is already in use. Stop the process holding it, or choose"
                     + " another port with %s=<port> (or -Dquarkus.http.port=<port>).%n",
                 serviceName, busy.getPort(), PORT_VARIABLE);
+          } else if (failure != null) {
+            System.err.printf("%s cannot start: %s%n", serviceName, describe(failure));
           }
           System.exit(exitCode);
         },
         args);
+  }
+
+  /** The failure and its causes on one line: the root cause usually says what to fix. */
+  private static String describe(Throwable failure) {
+    StringBuilder text = new StringBuilder(String.valueOf(failure));
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      text.append(" <- caused by ").append(cause);
+    }
+    return text.toString();
   }
 
   private static QuarkusBindException findBindFailure(Throwable failure) {
