@@ -84,6 +84,29 @@ public final class DynamicBatcher implements QModel {
     return runAsLeader(batch, call);
   }
 
+  /**
+   * Runs at once, alone, when a run slot is free and nobody is queued; otherwise returns null
+   * without waiting. With batching off it always returns null, so every call goes through {@link
+   * #forward} on a thread that may block.
+   */
+  @Override
+  public float[] forwardWithoutWaiting(List<ByteBuffer> slices, int rows) {
+    if (!policy.enabled()) {
+      return null;
+    }
+    Call call = new Call(slices, rows, null);
+    lock.lock();
+    try {
+      if (runsInFlight >= policy.concurrentRuns() || !queue.isEmpty()) {
+        return null;
+      }
+      runsInFlight++;
+    } finally {
+      lock.unlock();
+    }
+    return runAsLeader(List.of(call), call);
+  }
+
   /** Calls waiting for a run slot right now. */
   public int queuedCalls() {
     lock.lock();

@@ -22,4 +22,13 @@ public interface BatchingConfig {
   /** Runs of one model that may execute at the same time. */
   @WithDefault("1")
   int concurrentRuns();
+
+  /**
+   * Answer an Act request on the gRPC event loop when its model is idle, saving a thread hand-over
+   * (about 0.2 ms on a busy machine). Off by default: while the event loop runs a model it reads no
+   * further requests from its connections, so many concurrent calls multiplexed on one channel
+   * would run one after the other instead of being batched.
+   */
+  @WithDefault("false")
+  boolean runIdleOnEventLoop();
 }

@@ -86,7 +86,8 @@ public class InferenceBeans {
             Duration.ofNanos(batching.maxWaitMicros() * 1000),
             batching.concurrentRuns());
     LOG.infof(
-        "model folder %s, keeping %d versions per model, uploads up to %d bytes; batching %s",
+        "model folder %s, keeping %d versions per model, uploads up to %d bytes; batching %s;"
+            + " idle models answered on the event loop: %s",
         registry.modelDir().toAbsolutePath(),
         registry.keepVersions(),
         registry.maxUploadBytes(),
@@ -98,7 +99,8 @@ public class InferenceBeans {
                 + " us, "
                 + policy.concurrentRuns()
                 + " run(s) at once per model)"
-            : "off");
+            : "off",
+        batching.runIdleOnEventLoop() ? "yes" : "no");
     ModelLoader loader =
         (name, file) ->
             new DynamicBatcher(

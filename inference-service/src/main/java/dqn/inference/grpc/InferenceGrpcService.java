@@ -1,8 +1,11 @@
 package dqn.inference.grpc;
 
+import dqn.inference.config.BatchingConfig;
 import dqn.inference.registry.InvalidUploadException;
 import dqn.inference.registry.ModelRegistry;
 import dqn.inference.registry.ModelUpload;
+import dqn.inference.serving.ActCommand;
+import dqn.inference.serving.ActResult;
 import dqn.inference.serving.ActService;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
@@ -18,6 +21,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
 /** The gRPC edge of the inference-service: converts, calls the domain, converts back. */
@@ -27,16 +31,51 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
 
   private final ActService actService;
   private final ModelRegistry registry;
+  private final Vertx vertx;
+  private final boolean runIdleOnEventLoop;
 
-  public InferenceGrpcService(ActService actService, ModelRegistry registry) {
+  public InferenceGrpcService(
+      ActService actService, ModelRegistry registry, Vertx vertx, BatchingConfig batching) {
     this.actService = actService;
     this.registry = registry;
+    this.vertx = vertx;
+    this.runIdleOnEventLoop = batching.runIdleOnEventLoop();
   }
 
+  /**
+   * Starts on the event loop and moves to a worker thread, where the request may wait for its
+   * batch; with {@code dqn.inference.batching.run-idle-on-event-loop}, a request whose model is
+   * idle is answered at once on the event loop instead.
+   */
   @Override
-  @Blocking
   public void act(ActRequest request, StreamObserver<ActResponse> responses) {
-    answer(responses, () -> act(request));
+    ActCommand command;
+    ActResult now;
+    try {
+      command = ProtoConversions.toCommand(request);
+      now = runIdleOnEventLoop ? actService.actWithoutWaiting(command) : null;
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapping.toStatus(e));
+      return;
+    }
+    if (now != null) {
+      responses.onNext(ProtoConversions.toResponse(request.getRequestId(), now));
+      responses.onCompleted();
+      return;
+    }
+    vertx
+        .getOrCreateContext()
+        .executeBlocking(() -> actService.act(command), false)
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                responses.onNext(
+                    ProtoConversions.toResponse(request.getRequestId(), result.result()));
+                responses.onCompleted();
+              } else {
+                responses.onError(StatusMapping.toStatus(result.cause()));
+              }
+            });
   }
 
   @Override

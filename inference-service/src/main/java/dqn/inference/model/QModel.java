@@ -26,6 +26,15 @@ public interface QModel extends AutoCloseable {
    */
   float[] forward(List<ByteBuffer> slices, int rows);
 
+  /**
+   * Like {@link #forward}, but only when the run can start at once: returns null when it would have
+   * to wait for other runs (the caller then calls {@link #forward} from a thread that may block).
+   * Lets a non-blocking thread serve requests while the model is idle.
+   */
+  default float[] forwardWithoutWaiting(List<ByteBuffer> slices, int rows) {
+    return forward(slices, rows);
+  }
+
   /** Releases the native resources; idempotent. */
   @Override
   void close();

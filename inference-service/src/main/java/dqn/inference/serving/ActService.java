@@ -3,6 +3,7 @@ package dqn.inference.serving;
 import dqn.inference.model.InputSignature;
 import dqn.inference.registry.ModelLease;
 import dqn.inference.registry.ModelRegistry;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -19,11 +20,26 @@ public final class ActService {
   }
 
   /**
+   * Answers a request, waiting for its turn (and batch) when the model is busy.
+   *
    * @throws dqn.inference.registry.ModelNotFoundException for an unknown model or version
    * @throws InvalidObservationException when the observations do not fit the model, or epsilon is
    *     outside [0, 1]
    */
   public ActResult act(ActCommand command) {
+    return act(command, true);
+  }
+
+  /**
+   * Answers a request only if its model can run it at once; returns null when it would have to wait
+   * (then call {@link #act(ActCommand)} from a thread that may block). Throws like {@link
+   * #act(ActCommand)}.
+   */
+  public ActResult actWithoutWaiting(ActCommand command) {
+    return act(command, false);
+  }
+
+  private ActResult act(ActCommand command, boolean mayWait) {
     long start = System.nanoTime();
     if (command.epsilon().isPresent()) {
       double epsilon = command.epsilon().getAsDouble();
@@ -34,7 +50,14 @@ public final class ActService {
     try (ModelLease lease = registry.lease(command.model(), command.version())) {
       InputSignature signature = lease.model().signature();
       int rows = checkObservations(command.observations(), signature, lease);
-      float[] qValues = lease.model().forward(List.of(command.observations().data()), rows);
+      List<ByteBuffer> slices = List.of(command.observations().data());
+      float[] qValues =
+          mayWait
+              ? lease.model().forward(slices, rows)
+              : lease.model().forwardWithoutWaiting(slices, rows);
+      if (qValues == null) {
+        return null;
+      }
       int numActions = signature.numActions();
       int[] greedy = ActionSelector.greedy(qValues, numActions);
       int[] actions = greedy;

@@ -142,6 +142,24 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void aCallThatMustNotWaitRunsOnlyWhileTheModelIsIdle() throws Exception {
+    DynamicBatcher batcher = batcher(new BatchPolicy(true, 32, Duration.ZERO, 1));
+    Future<float[]> running = submit(batcher, 1, 0);
+    await(() -> gated.waiting() == 1);
+    byte[] frame = TestModels.frames(WEIGHTS, 1, 3);
+    assertEquals(null, batcher.forwardWithoutWaiting(List.of(ByteBuffer.wrap(frame)), 1));
+    gated.open();
+    running.get(30, TimeUnit.SECONDS);
+
+    float[] now = batcher.forwardWithoutWaiting(List.of(ByteBuffer.wrap(frame)), 1);
+    assertClose(TestModels.reference(WEIGHTS, frame, 1), now, 1e-4f);
+    assertEquals(List.of("1 requests, 1 rows", "1 requests, 1 rows"), describe(runs));
+
+    DynamicBatcher unbatched = batcher(new BatchPolicy(false, 32, Duration.ZERO, 1));
+    assertEquals(null, unbatched.forwardWithoutWaiting(List.of(ByteBuffer.wrap(frame)), 1));
+  }
+
+  @Test
   void withBatchingOffEveryCallRunsOnItsOwn() throws Exception {
     gated.open();
     DynamicBatcher batcher = batcher(new BatchPolicy(false, 32, Duration.ZERO, 1));
