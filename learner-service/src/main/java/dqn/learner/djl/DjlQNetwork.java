@@ -33,15 +33,16 @@ final class DjlQNetwork implements AutoCloseable {
   private final NDManager manager;
   private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
-  /**
-   * A network holding {@code initial}'s values. Its parameters never record gradients themselves:
-   * a training step differentiates through {@link #gradientLeaves()}, fresh aliases of them.
-   */
-  DjlQNetwork(QNetworkWeights initial, NDManager parent) {
+  /** A network holding {@code initial}'s values; {@code trainable} parameters record gradients. */
+  DjlQNetwork(QNetworkWeights initial, NDManager parent, boolean trainable) {
     this.spec = initial.spec();
     this.manager = parent.newSubManager();
     for (ParameterSpec p : spec.parameters()) {
-      parameters.put(p.name(), manager.create(initial.get(p.name()), new Shape(p.shapeLongs())));
+      NDArray array = manager.create(initial.get(p.name()), new Shape(p.shapeLongs()));
+      if (trainable) {
+        array.setRequiresGradient(true);
+      }
+      parameters.put(p.name(), array);
     }
   }
 
@@ -59,76 +60,46 @@ final class DjlQNetwork implements AutoCloseable {
   }
 
   /**
-   * Aliases of the parameters (same memory) that are fresh autograd leaves: backward through them
-   * writes each gradient into a new buffer instead of adding it to a zeroed one, and the optimizer
-   * then updates the parameters in place. They belong to the caller's NDScope.
-   */
-  Map<String, NDArray> gradientLeaves() {
-    Map<String, NDArray> leaves = new LinkedHashMap<>();
-    parameters.forEach(
-        (name, array) -> {
-          NDArray leaf = array.stopGradient();
-          leaf.setRequiresGradient(true);
-          leaves.put(name, leaf);
-        });
-    return leaves;
-  }
-
-  /** Q-values [B, A] float32 for observations [B, obs...] in the spec's input type. */
-  NDArray forward(NDArray observations) {
-    return forward(observations, parameters);
-  }
-
-  /**
-   * Q-values with the given parameter arrays (this network's, or its {@link #gradientLeaves()}).
+   * Q-values for a batch of observations.
    *
    * @param observations [B, obs...] in the spec's input type (uint8 for the Atari networks)
    * @return [B, A] float32, in the manager of {@code observations}
    */
-  NDArray forward(NDArray observations, Map<String, NDArray> p) {
+  NDArray forward(NDArray observations) {
     long batch = observations.getShape().get(0);
-    NDArray x = observations.toType(DataType.FLOAT32, false); // [B, C, H, W], 0..255
-    // x/d · W = x · (W/d): the input scaling goes into the first layer's (far smaller) weights.
-    boolean scaled = spec.inputDivisor() == 1f;
+    NDArray x = observations.toType(DataType.FLOAT32, false);
+    if (spec.inputDivisor() != 1f) {
+      x = x.div(spec.inputDivisor()); // [B, C, H, W] in [0, 1]
+    }
     for (ConvLayer conv : spec.convLayers()) {
-      NDArray weight = p.get(conv.weightName());
-      if (!scaled) {
-        weight = weight.div(spec.inputDivisor());
-        scaled = true;
-      }
       Shape stride = new Shape(conv.stride(), conv.stride());
       x = x.getNDArrayInternal()
-          .convolution(x, weight, p.get(conv.biasName()), stride, NO_PADDING, NO_DILATION, 1)
+          .convolution(x, p(conv.weightName()), p(conv.biasName()), stride, NO_PADDING, NO_DILATION, 1)
           .singletonOrThrow();
       x = Activation.relu(x); // [B, out, oh, ow]
     }
     x = x.reshape(batch, spec.flattenedSize()); // [B, flat], channel-major as in PyTorch
-    if (!scaled && spec.trunkLayers().isEmpty()) {
-      x = x.div(spec.inputDivisor()); // a dueling MLP without shared layers: two first layers
-      scaled = true;
-    }
-    x = dense(x, spec.trunkLayers(), p, scaled);
+    x = dense(x, spec.trunkLayers());
     if (!spec.dueling()) {
       return x; // [B, A]
     }
-    NDArray value = dense(x, spec.valueLayers(), p, true); // [B, 1]
-    NDArray advantage = dense(x, spec.advantageLayers(), p, true); // [B, A]
+    NDArray value = dense(x, spec.valueLayers()); // [B, 1]
+    NDArray advantage = dense(x, spec.advantageLayers()); // [B, A]
     return value.add(advantage.sub(advantage.mean(new int[] {1}, true))); // [B, A]
   }
 
-  private NDArray dense(NDArray x, List<DenseLayer> layers, Map<String, NDArray> p, boolean scaled) {
+  private NDArray dense(NDArray x, List<DenseLayer> layers) {
     for (DenseLayer layer : layers) {
-      NDArray weight = p.get(layer.weightName());
-      if (!scaled) {
-        weight = weight.div(spec.inputDivisor());
-        scaled = true;
-      }
-      x = Linear.linear(x, weight, p.get(layer.biasName())).singletonOrThrow();
+      x = Linear.linear(x, p(layer.weightName()), p(layer.biasName())).singletonOrThrow();
       if (layer.relu()) {
         x = Activation.relu(x);
       }
     }
     return x;
+  }
+
+  private NDArray p(String name) {
+    return parameters.get(name);
   }
 
   /** Overwrites every parameter with {@code source}'s values (the target-network sync). */
@@ -147,7 +118,7 @@ final class DjlQNetwork implements AutoCloseable {
     NDIndex all = new NDIndex(":");
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
       NDArray target = e.getValue();
-      // Copied in place, so aliases taken later see the new values.
+      // Copied in place (not re-pointed at a Java buffer), so autograd keeps tracking the tensor.
       try (NDArray values = manager.create(weights.get(e.getKey()), target.getShape())) {
         target.set(all, values);
       }

@@ -51,8 +51,8 @@ public final class DjlTrainer implements TrainingEngine {
     this.spec = initial.spec();
     this.device = device;
     this.manager = NDManager.newBaseManager(device);
-    this.online = new DjlQNetwork(initial, manager);
-    this.target = new DjlQNetwork(initial, manager);
+    this.online = new DjlQNetwork(initial, manager, true);
+    this.target = new DjlQNetwork(initial, manager, false);
     if (settings.optimizer() instanceof OptimizerSettings.Adam a) {
       this.optimizer =
           new AdamOptimizer(

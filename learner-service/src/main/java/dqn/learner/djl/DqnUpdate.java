@@ -6,12 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dqn.learner.dqn.UpdateResult;
 import dqn.learner.replay.SampledBatch;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One DQN update, in the order of the math (Mnih et al. 2015, with Double DQN, n-step returns and
@@ -69,11 +70,11 @@ final class DqnUpdate {
 
       NDArray tdTarget = tdTarget(nextObservations, returns, discounts); // [B], no gradients
 
-      Map<String, NDArray> leaves = online.gradientLeaves();
+      List<NDArray> parameters = online.parameters();
       float lossValue;
       NDArray tdError;
       try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-        NDArray qValues = online.forward(observations, leaves); // [B, A]
+        NDArray qValues = online.forward(observations); // [B, A]
         NDArray chosenQ = qValues.gather(actions.reshape(b, 1), 1).reshape(b); // Q(s, a) [B]
         tdError = tdTarget.sub(chosenQ); // [B]
         NDArray loss = HuberLoss.weightedMean(tdError, weights, settings.huberKappa()); // scalar
@@ -83,14 +84,17 @@ final class DqnUpdate {
         }
         tape.backward(loss);
       }
-      List<NDArray> gradients = new ArrayList<>(leaves.size());
-      for (NDArray leaf : leaves.values()) {
-        gradients.add(leaf.getGradient());
+      List<NDArray> gradients = new ArrayList<>(parameters.size());
+      for (NDArray p : parameters) {
+        gradients.add(p.getGradient());
       }
       float gradientNorm = clipGlobalNorm(gradients, settings.maxGradNorm());
       boolean finite = settings.maxGradNorm() <= 0 || Float.isFinite(gradientNorm);
       if (finite) {
-        optimizer.step(online.parameters(), gradients);
+        optimizer.step(parameters, gradients);
+      }
+      for (NDArray p : parameters) {
+        JniUtils.zeroGrad((PtNDArray) p); // PyTorch accumulates into .grad
       }
       float[] absTdErrors = wantTdErrors ? tdError.abs().toFloatArray() : null;
       return new UpdateResult(lossValue, gradientNorm, absTdErrors, finite);

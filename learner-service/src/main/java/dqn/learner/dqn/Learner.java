@@ -10,16 +10,16 @@ import dqn.learner.snapshot.ProbeBatch;
 import dqn.learner.snapshot.SnapshotPublisher;
 import dqn.learner.snapshot.SnapshotRecord;
 import dqn.learner.snapshot.SnapshotRejectedException;
+import dqn.qnetwork.QNetworkWeights;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
-import dqn.qnetwork.QNetworkWeights;
 import org.jboss.logging.Logger;
 
 /**
