@@ -3,6 +3,7 @@ package dqn.env.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dqn.testkit.RawMethods;
 import dqn.v1.CloseSessionRequest;
 import dqn.v1.CreateSessionRequest;
 import dqn.v1.CreateSessionResponse;
@@ -20,9 +21,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -141,13 +139,9 @@ class EnvServiceFuzzIT {
 
   private void rawBytes(String method, byte[] body) throws Exception {
     boolean stream = method.equals("StepStream");
+    String fullName = MethodDescriptor.generateFullMethodName(EnvServiceGrpc.SERVICE_NAME, method);
     MethodDescriptor<byte[], byte[]> descriptor =
-        MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(stream ? MethodDescriptor.MethodType.BIDI_STREAMING : MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName(EnvServiceGrpc.SERVICE_NAME, method))
-            .setRequestMarshaller(RawBytes.INSTANCE)
-            .setResponseMarshaller(RawBytes.INSTANCE)
-            .build();
+        stream ? RawMethods.bidiStreaming(fullName) : RawMethods.unary(fullName);
     CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);
     if (!stream) {
       call(() -> ClientCalls.blockingUnaryCall(server.probe.channel(), descriptor, options, body));
@@ -209,23 +203,5 @@ class EnvServiceFuzzIT {
     byte[] bytes = new byte[length];
     random.nextBytes(bytes);
     return bytes;
-  }
-
-  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }
