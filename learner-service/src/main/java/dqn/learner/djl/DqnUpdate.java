@@ -80,7 +80,7 @@ final class DqnUpdate {
         NDArray loss = HuberLoss.weightedMean(tdError, weights, settings.huberKappa()); // scalar
         lossValue = loss.getFloat();
         if (!Float.isFinite(lossValue)) {
-          return new UpdateResult(lossValue, Float.NaN, null, false);
+          return new UpdateResult(lossValue, Float.NaN, null, false, batchRanges(batch));
         }
         tape.backward(loss);
       }
@@ -97,7 +97,8 @@ final class DqnUpdate {
         JniUtils.zeroGrad((PtNDArray) p); // PyTorch accumulates into .grad
       }
       float[] absTdErrors = wantTdErrors ? tdError.abs().toFloatArray() : null;
-      return new UpdateResult(lossValue, gradientNorm, absTdErrors, finite);
+      String diagnosis = finite ? "" : gradientNorms(gradients) + "; " + batchRanges(batch);
+      return new UpdateResult(lossValue, gradientNorm, absTdErrors, finite, diagnosis);
     }
   }
 
@@ -138,6 +139,32 @@ final class DqnUpdate {
       gradients.replaceAll(g -> g.mul(scale));
     }
     return norm;
+  }
+
+  /** Per-parameter gradient norms, for the failure report. */
+  private String gradientNorms(List<NDArray> gradients) {
+    StringBuilder out = new StringBuilder("gradient norms");
+    List<String> names = new ArrayList<>(online.namedParameters().keySet());
+    for (int i = 0; i < gradients.size(); i++) {
+      out.append(' ').append(names.get(i)).append('=').append(gradients.get(i).norm().getFloat());
+    }
+    return out.toString();
+  }
+
+  /** Ranges of the batch's returns, discounts and importance weights, for the failure report. */
+  private static String batchRanges(SampledBatch batch) {
+    return "returns " + range(batch.returns()) + ", discounts " + range(batch.discounts()) + ", weights "
+        + range(batch.weights());
+  }
+
+  private static String range(float[] values) {
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return "[" + min + ", " + max + "]";
   }
 
   private NDArray observations(NDManager step, SampledBatch batch, boolean next) {

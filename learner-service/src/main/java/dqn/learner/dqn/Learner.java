@@ -285,13 +285,13 @@ public final class Learner implements AutoCloseable {
       fail(
           Float.isFinite(result.loss())
               ? String.format(
-                  "non-finite gradient at update %d (loss %s, gradient norm %s); updates stopped, the"
-                      + " last good snapshot stays published",
-                  updateStep + 1, result.loss(), result.gradientNorm())
+                  "non-finite gradient at update %d (loss %s, gradient norm %s; %s); updates stopped,"
+                      + " the last good snapshot stays published",
+                  updateStep + 1, result.loss(), result.gradientNorm(), result.diagnosis())
               : String.format(
-                  "non-finite loss at update %d (loss %s); updates stopped, the last good snapshot"
-                      + " stays published",
-                  updateStep + 1, result.loss()),
+                  "non-finite loss at update %d (loss %s; %s); updates stopped, the last good"
+                      + " snapshot stays published",
+                  updateStep + 1, result.loss(), result.diagnosis()),
           null);
       return;
     }

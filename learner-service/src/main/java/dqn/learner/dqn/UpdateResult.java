@@ -7,5 +7,8 @@ package dqn.learner.dqn;
  * @param gradientNorm global L2 norm of the gradients before clipping (NaN when not computed)
  * @param absTdErrors |target - Q(s,a)| per transition, for priorities; null when not requested
  * @param applied whether the parameters changed; false when the loss or gradients were not finite
+ * @param diagnosis when not applied: what was not finite (per-parameter gradient norms, the batch's
+ *     ranges); empty otherwise
  */
-public record UpdateResult(float loss, float gradientNorm, float[] absTdErrors, boolean applied) {}
+public record UpdateResult(
+    float loss, float gradientNorm, float[] absTdErrors, boolean applied, String diagnosis) {}
