@@ -93,11 +93,11 @@ final class DqnUpdate {
       if (finite) {
         optimizer.step(parameters, gradients);
       }
+      String diagnosis = finite ? "" : gradientNorms(gradients) + "; " + batchRanges(batch);
       for (NDArray p : parameters) {
         JniUtils.zeroGrad((PtNDArray) p); // PyTorch accumulates into .grad
       }
       float[] absTdErrors = wantTdErrors ? tdError.abs().toFloatArray() : null;
-      String diagnosis = finite ? "" : gradientNorms(gradients) + "; " + batchRanges(batch);
       return new UpdateResult(lossValue, gradientNorm, absTdErrors, finite, diagnosis);
     }
   }
