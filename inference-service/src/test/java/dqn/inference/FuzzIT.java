@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dqn.qnetwork.QNetworkWeights;
+import dqn.testkit.RawMethods;
 import dqn.testkit.ServiceProcess;
 import dqn.v1.ActRequest;
 import dqn.v1.GetModelMetadataRequest;
@@ -15,13 +16,9 @@ import dqn.v1.Tensor;
 import dqn.v1.UploadHeader;
 import dqn.v1.UploadModelRequest;
 import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -128,7 +125,7 @@ class FuzzIT {
         default ->
             ClientCalls.blockingUnaryCall(
                 client.channel(),
-                rawAct(),
+                RawMethods.unary(InferenceServiceGrpc.getActMethod().getFullMethodName()),
                 CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
                 randomBytes(random, 200));
       }
@@ -203,33 +200,5 @@ class FuzzIT {
     byte[] bytes = new byte[length];
     random.nextBytes(bytes);
     return bytes;
-  }
-
-  /** The Act method with raw bytes as its request, to send what is not a protobuf message. */
-  private static MethodDescriptor<byte[], byte[]> rawAct() {
-    return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(InferenceServiceGrpc.getActMethod().getFullMethodName())
-        .setRequestMarshaller(RawBytes.INSTANCE)
-        .setResponseMarshaller(RawBytes.INSTANCE)
-        .build();
-  }
-
-  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }
