@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import dqn.frames.FrameStacks;
+import dqn.frames.Lz4FrameCodec;
 import dqn.replay.buffer.Step;
+import dqn.replay.testing.Frames;
 import dqn.replay.testing.Frames.StreamBuilder;
 import dqn.replay.testing.InsertStream;
 import dqn.testkit.GrpcProbe;
 import dqn.testkit.ServiceProcess;
+import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
 import dqn.v1.GetStatsRequest;
 import dqn.v1.InsertAck;
@@ -18,6 +23,7 @@ import dqn.v1.ReplayStats;
 import dqn.v1.SampleRequest;
 import dqn.v1.SampleResponse;
 import dqn.v1.SamplingMode;
+import dqn.v1.StateEncoding;
 import dqn.v1.UpdatePrioritiesRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -98,6 +104,15 @@ class ReplayGrpcIT {
     assertEquals(8, uniform.getDiscountsCount());
     assertEquals(8, uniform.getActionsCount());
 
+    SampleResponse compact =
+        blocking()
+            .sample(
+                SampleRequest.newBuilder()
+                    .setBatchSize(8)
+                    .setStateEncoding(StateEncoding.STATE_ENCODING_LZ4_FRAMES)
+                    .build());
+    assertStatesRebuildFromCompressedFrames(compact);
+
     SampleResponse prioritized =
         blocking()
             .sample(
@@ -140,6 +155,32 @@ class ReplayGrpcIT {
             RateLimiterSettings.newBuilder().setMinSizeToSample(5).setSamplesPerInsert(0).build());
   }
 
+  /** 1-step transitions of one stream: s' is s moved on by one frame, and every frame is sent once. */
+  private static void assertStatesRebuildFromCompressedFrames(SampleResponse compact) {
+    assertEquals(0, compact.getObservations().getData().size(), "no stacked tensors alongside");
+    CompressedFrames frames = compact.getFrames();
+    assertEquals(List.of(84L, 84L), frames.getFrameShapeList());
+    assertEquals(8 * 4, frames.getObservationFramesCount());
+    assertEquals(8 * 4, frames.getNextObservationFramesCount());
+    assertTrue(frames.getLz4FramesCount() <= 8 * 5, frames.getLz4FramesCount() + " frames for 8 windows");
+    int compressedBytes = frames.getLz4FramesList().stream().mapToInt(ByteString::size).sum();
+    assertTrue(compressedBytes < 8 * 5 * FRAME / 10, compressedBytes + " bytes: not compressed");
+    byte[][] blocks = frames.getLz4FramesList().stream().map(ByteString::toByteArray).toArray(byte[][]::new);
+    byte[] raw = FrameStacks.decompressAll(new Lz4FrameCodec(), blocks, FRAME);
+    int[] observationIndices = frames.getObservationFramesList().stream().mapToInt(Integer::intValue).toArray();
+    int[] nextIndices = frames.getNextObservationFramesList().stream().mapToInt(Integer::intValue).toArray();
+    byte[] states = FrameStacks.gather(raw, FRAME, observationIndices);
+    byte[] next = FrameStacks.gather(raw, FRAME, nextIndices);
+    for (int i = 0; i < 8; i++) {
+      for (int f = 0; f < 3; f++) {
+        assertEquals(
+            Frames.sequenceOf(states, (i * 4 + f + 1) * FRAME),
+            Frames.sequenceOf(next, (i * 4 + f) * FRAME),
+            "transition " + i + ", stack position " + f);
+      }
+    }
+  }
+
   private static void assertStatus(
       Status.Code code, String messagePart, org.junit.jupiter.api.function.Executable call) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
@@ -173,6 +214,10 @@ class ReplayGrpcIT {
         Status.Code.INVALID_ARGUMENT,
         "batch_size must be in 1..1024",
         () -> blocking().sample(SampleRequest.newBuilder().setBatchSize(0).build()));
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        "unknown state encoding 7",
+        () -> blocking().sample(SampleRequest.newBuilder().setBatchSize(1).setStateEncodingValue(7).build()));
     assertStatus(
         Status.Code.NOT_FOUND,
         "not a transition",

@@ -1,18 +1,22 @@
 package dqn.learner.grpc;
 
 import com.google.protobuf.ByteString;
+import dqn.frames.FrameStacks;
+import dqn.frames.Lz4FrameCodec;
 import dqn.learner.replay.ReplayClient;
 import dqn.learner.replay.ReplayInfo;
 import dqn.learner.replay.ReplayNotReadyException;
 import dqn.learner.replay.ReplayUnavailableException;
 import dqn.learner.replay.SampledBatch;
 import dqn.learner.replay.SamplingMode;
+import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
 import dqn.v1.GetStatsRequest;
 import dqn.v1.ReplayServiceGrpc;
 import dqn.v1.ReplayStats;
 import dqn.v1.SampleRequest;
 import dqn.v1.SampleResponse;
+import dqn.v1.StateEncoding;
 import dqn.v1.Tensor;
 import dqn.v1.UpdatePrioritiesRequest;
 import io.grpc.ManagedChannel;
@@ -21,12 +25,14 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The replay-service over gRPC: proto ↔ domain conversion and status ↔ exception mapping. */
 public final class GrpcReplayClient implements ReplayClient {
 
   private static final int MAX_MESSAGE_BYTES = 256 << 20;
+  private static final Lz4FrameCodec CODEC = new Lz4FrameCodec();
 
   private final String target;
   private final ManagedChannel channel;
@@ -35,7 +41,8 @@ public final class GrpcReplayClient implements ReplayClient {
   public GrpcReplayClient(String target, long deadlineMs) {
     this.target = target;
     this.deadlineMs = deadlineMs;
-    // A batch of 32 Atari states and their successors is about 1.8 MB; larger batches go higher.
+    // Batches come as compressed frames (about 60 KB for 32 Atari transitions); the limit is for
+    // large batches and for replays that answer with stacked states.
     this.channel =
         ManagedChannelBuilder.forTarget(target)
             .usePlaintext()
@@ -61,6 +68,7 @@ public final class GrpcReplayClient implements ReplayClient {
                               ? dqn.v1.SamplingMode.SAMPLING_MODE_PRIORITIZED
                               : dqn.v1.SamplingMode.SAMPLING_MODE_UNIFORM)
                       .setTimeoutMs(timeoutMs)
+                      .setStateEncoding(StateEncoding.STATE_ENCODING_LZ4_FRAMES)
                       .build());
     } catch (StatusRuntimeException e) {
       throw translate("Sample", e);
@@ -104,14 +112,28 @@ public final class GrpcReplayClient implements ReplayClient {
     if (n == 0) {
       throw new IllegalArgumentException("the replay answered with an empty batch");
     }
-    long[] stateShape = stateShape("observations", r.getObservations(), n);
-    long[] nextShape = stateShape("next_observations", r.getNextObservations(), n);
-    if (!Arrays.equals(stateShape, nextShape)) {
-      throw new IllegalArgumentException(
-          "observations and next_observations differ in shape: "
-              + Arrays.toString(stateShape)
-              + " vs "
-              + Arrays.toString(nextShape));
+    long[] stateShape;
+    ByteBuffer observations;
+    ByteBuffer nextObservations;
+    if (r.hasFrames()) {
+      CompressedFrames frames = r.getFrames();
+      stateShape = stateShape(frames, n);
+      byte[] raw = decompress(frames);
+      int frameBytes = (int) (stateShape[1] * stateShape[2]);
+      observations = gather(raw, frameBytes, frames.getObservationFramesList());
+      nextObservations = gather(raw, frameBytes, frames.getNextObservationFramesList());
+    } else {
+      stateShape = stateShape("observations", r.getObservations(), n);
+      long[] nextShape = stateShape("next_observations", r.getNextObservations(), n);
+      if (!Arrays.equals(stateShape, nextShape)) {
+        throw new IllegalArgumentException(
+            "observations and next_observations differ in shape: "
+                + Arrays.toString(stateShape)
+                + " vs "
+                + Arrays.toString(nextShape));
+      }
+      observations = direct(r.getObservations().getData());
+      nextObservations = direct(r.getNextObservations().getData());
     }
     float[] weights = new float[n];
     if (r.getWeightsCount() == 0) {
@@ -142,8 +164,8 @@ public final class GrpcReplayClient implements ReplayClient {
     }
     return new SampledBatch(
         ids,
-        direct(r.getObservations().getData()),
-        direct(r.getNextObservations().getData()),
+        observations,
+        nextObservations,
         stateShape,
         actions,
         returns,
@@ -164,6 +186,40 @@ public final class GrpcReplayClient implements ReplayClient {
       shape[i] = tensor.getShape(i + 1);
     }
     return shape;
+  }
+
+  /** [frame_stack, height, width] of states sent as compressed frames. */
+  private static long[] stateShape(CompressedFrames frames, int n) {
+    int positions = frames.getObservationFramesCount();
+    if (positions == 0 || positions % n != 0 || frames.getNextObservationFramesCount() != positions) {
+      throw new IllegalArgumentException(
+          "frames name " + positions + " and " + frames.getNextObservationFramesCount()
+              + " stack positions; expected the same multiple of the " + n + " transitions");
+    }
+    if (frames.getFrameShapeCount() != 2
+        || frames.getFrameShape(0) <= 0
+        || frames.getFrameShape(1) <= 0
+        || frames.getFrameShape(0) * frames.getFrameShape(1) > Integer.MAX_VALUE / positions) {
+      throw new IllegalArgumentException(
+          "frames have shape " + frames.getFrameShapeList() + "; expected [height, width]");
+    }
+    return new long[] {positions / n, frames.getFrameShape(0), frames.getFrameShape(1)};
+  }
+
+  private static byte[] decompress(CompressedFrames frames) {
+    byte[][] blocks = new byte[frames.getLz4FramesCount()][];
+    for (int k = 0; k < blocks.length; k++) {
+      blocks[k] = frames.getLz4Frames(k).toByteArray();
+    }
+    return FrameStacks.decompressAll(
+        CODEC, blocks, (int) (frames.getFrameShape(0) * frames.getFrameShape(1)));
+  }
+
+  private static ByteBuffer gather(byte[] raw, int frameBytes, List<Integer> indices) {
+    int[] positions = indices.stream().mapToInt(Integer::intValue).toArray();
+    ByteBuffer out = ByteBuffer.allocateDirect(positions.length * frameBytes);
+    FrameStacks.gather(raw, frameBytes, positions, out);
+    return out.flip();
   }
 
   private static ByteBuffer direct(ByteString data) {

@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dqn.frames.Lz4FrameCodec;
 import dqn.learner.replay.PrefetchingSampler;
 import dqn.learner.replay.SampledBatch;
 import dqn.learner.replay.SamplingMode;
 import dqn.testkit.FreePorts;
+import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
 import dqn.v1.SampleResponse;
 import dqn.v1.Tensor;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GrpcReplayClientTest {
@@ -46,6 +49,43 @@ class GrpcReplayClientTest {
     assertArrayEquals(new float[] {0f, 0.5f}, batch.returns());
     assertTrue(batch.observations().isDirect());
     assertEquals(32, batch.observations().remaining());
+  }
+
+  @Test
+  void rebuildsStatesFromCompressedFrames() {
+    Lz4FrameCodec codec = new Lz4FrameCodec();
+    // Three 2x2 frames; s = [0, 0, 1, 2] (an episode start repeats its first frame), s' = [0, 1, 2, 2].
+    CompressedFrames.Builder frames = CompressedFrames.newBuilder().addFrameShape(2).addFrameShape(2);
+    for (int k = 0; k < 3; k++) {
+      frames.addLz4Frames(ByteString.copyFrom(codec.compress(new byte[] {(byte) k, 1, 2, 3})));
+    }
+    frames.addAllObservationFrames(List.of(0, 0, 1, 2)).addAllNextObservationFrames(List.of(0, 1, 2, 2));
+    SampleResponse.Builder r = SampleResponse.newBuilder().setFrames(frames).addIds(7).addActions(1).addReturns(1f).addDiscounts(0.99f);
+    SampledBatch batch = GrpcReplayClient.toBatch(r.build());
+    assertArrayEquals(new long[] {4, 2, 2}, batch.observationShape());
+    assertTrue(batch.observations().isDirect());
+    byte[] s = new byte[16];
+    batch.observations().get(0, s);
+    assertArrayEquals(new byte[] {0, 1, 2, 3, 0, 1, 2, 3, 1, 1, 2, 3, 2, 1, 2, 3}, s);
+    byte[] next = new byte[16];
+    batch.nextObservations().get(0, next);
+    assertArrayEquals(new byte[] {0, 1, 2, 3, 1, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3}, next);
+
+    IllegalArgumentException index =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GrpcReplayClient.toBatch(r.setFrames(frames.clone().setObservationFrames(3, 9)).build()));
+    assertTrue(index.getMessage().contains("names frame 9"), index.getMessage());
+    IllegalArgumentException block =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GrpcReplayClient.toBatch(r.setFrames(frames.clone().setLz4Frames(1, ByteString.copyFrom(new byte[] {5}))).build()));
+    assertTrue(block.getMessage().contains("frame 1 of the batch"), block.getMessage());
+    IllegalArgumentException positions =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GrpcReplayClient.toBatch(r.setFrames(frames.clone().addNextObservationFrames(0)).build()));
+    assertTrue(positions.getMessage().contains("stack positions"), positions.getMessage());
   }
 
   @Test

@@ -4,7 +4,7 @@ import dqn.replay.buffer.Replay;
 import dqn.replay.buffer.ReplaySettings;
 import dqn.replay.buffer.ReplayStore;
 import dqn.replay.buffer.SamplingMode;
-import dqn.replay.lz4.Lz4FrameCodec;
+import dqn.frames.Lz4FrameCodec;
 import dqn.replay.memory.MemoryReplayStore;
 import dqn.replay.ratelimit.RateLimiter;
 import dqn.replay.redis.RedisReplayStore;

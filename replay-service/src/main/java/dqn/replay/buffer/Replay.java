@@ -1,5 +1,6 @@
 package dqn.replay.buffer;
 
+import dqn.frames.Lz4FrameCodec;
 import dqn.replay.buffer.ReplayStore.ByteRange;
 import dqn.replay.buffer.ReplayStore.ChunkAppend;
 import dqn.replay.buffer.ReplayStore.ChunkId;
@@ -43,7 +44,7 @@ public final class Replay implements AutoCloseable {
 
   private final ReplaySettings settings;
   private final ReplayStore store;
-  private final FrameCodec codec;
+  private final Lz4FrameCodec codec;
   private final RateLimiter limiter;
   private final Random rng;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -69,7 +70,7 @@ public final class Replay implements AutoCloseable {
       ReplaySettings settings,
       RateLimiter.Settings limiterSettings,
       ReplayStore store,
-      FrameCodec codec) {
+      Lz4FrameCodec codec) {
     this.settings = settings.validate();
     this.store = store;
     this.codec = codec;
@@ -441,38 +442,34 @@ public final class Replay implements AutoCloseable {
       }
     }
     byte[][] bytes = store.read(ranges);
-    byte[] observations = new byte[batchSize * stack * frameBytes];
-    byte[] nextObservations = new byte[batchSize * stack * frameBytes];
-    // Frames of one transition's window (stack(t) .. t+m), decompressed once, then copied to
-    // the (overlapping) positions of both states.
-    byte[] window = new byte[(stack + settings.nStep()) * frameBytes];
+    // Each transition's window (stack(t) .. t+m) of compressed frames, copied out once; both states
+    // point into it.
+    List<byte[]> frames = new ArrayList<>();
+    int[] observationFrames = new int[batchSize * stack];
+    int[] nextObservationFrames = new int[batchSize * stack];
     for (int i = 0; i < batchSize; i++) {
       TransitionAccumulator stream = bySerial.get(slotStream[draw.slots()[i]]);
       long t = slotSequence[draw.slots()[i]];
       long lo = windowStart[i];
       long hi = t + stepsTaken[i];
+      int base = frames.size();
       int range = firstRange[i];
       for (long seq = lo; seq <= hi; seq++) {
         if (seq != lo && seq % k == 0) {
           range++;
         }
-        codec.decompress(
-            bytes[range], stream.offset(seq) - ranges.get(range).from(), stream.length(seq),
-            window, (int) (seq - lo) * frameBytes, frameBytes);
+        int from = stream.offset(seq) - ranges.get(range).from();
+        frames.add(Arrays.copyOfRange(bytes[range], from, from + stream.length(seq)));
       }
       for (int f = 0; f < stack; f++) {
-        int destination = (i * stack + f) * frameBytes;
-        System.arraycopy(
-            window, (int) (stream.stackedFrame(t, f) - lo) * frameBytes, observations,
-            destination, frameBytes);
-        System.arraycopy(
-            window, (int) (stream.stackedFrame(t + stepsTaken[i], f) - lo) * frameBytes,
-            nextObservations, destination, frameBytes);
+        observationFrames[i * stack + f] = base + (int) (stream.stackedFrame(t, f) - lo);
+        nextObservationFrames[i * stack + f] =
+            base + (int) (stream.stackedFrame(t + stepsTaken[i], f) - lo);
       }
     }
     return new SampledBatch(
-        ids, observations, actions, returns, discounts, nextObservations, draw.weights(),
-        draw.probabilities());
+        ids, actions, returns, discounts, draw.weights(), draw.probabilities(),
+        frames.toArray(byte[][]::new), frameBytes, observationFrames, nextObservationFrames, codec);
   }
 
   /**

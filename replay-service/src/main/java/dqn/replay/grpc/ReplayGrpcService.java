@@ -9,6 +9,7 @@ import dqn.replay.buffer.SampledBatch;
 import dqn.replay.buffer.SamplingMode;
 import dqn.replay.buffer.Step;
 import dqn.replay.ratelimit.RateLimiter;
+import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
 import dqn.v1.GetStatsRequest;
 import dqn.v1.InsertAck;
@@ -18,6 +19,7 @@ import dqn.v1.ReplayServiceGrpc;
 import dqn.v1.ReplayStats;
 import dqn.v1.SampleRequest;
 import dqn.v1.SampleResponse;
+import dqn.v1.StateEncoding;
 import dqn.v1.Tensor;
 import dqn.v1.TimeStep;
 import dqn.v1.UpdatePrioritiesRequest;
@@ -97,6 +99,7 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
   @Blocking
   public void sample(SampleRequest request, StreamObserver<SampleResponse> response) {
     try {
+      StateEncoding encoding = stateEncoding(request);
       SampledBatch batch =
           replay.sample(
               request.getBatchSize(),
@@ -104,11 +107,6 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
               request.hasBeta() ? request.getBeta() : null,
               request.getTimeoutMs());
       int b = batch.size();
-      List<Long> shape = new ArrayList<>();
-      shape.add((long) b);
-      for (long d : observationShape()) {
-        shape.add(d);
-      }
       SampleResponse.Builder out = SampleResponse.newBuilder();
       for (int i = 0; i < b; i++) {
         out.addIds(batch.ids()[i])
@@ -118,8 +116,17 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
             .addWeights(batch.weights()[i])
             .addProbabilities(batch.probabilities()[i]);
       }
-      out.setObservations(uint8(shape, batch.observations()))
-          .setNextObservations(uint8(shape, batch.nextObservations()));
+      if (encoding == StateEncoding.STATE_ENCODING_LZ4_FRAMES) {
+        out.setFrames(compressedFrames(batch));
+      } else {
+        List<Long> shape = new ArrayList<>();
+        shape.add((long) b);
+        for (long d : observationShape()) {
+          shape.add(d);
+        }
+        out.setObservations(uint8(shape, batch.observations()))
+            .setNextObservations(uint8(shape, batch.nextObservations()));
+      }
       response.onNext(out.build());
       response.onCompleted();
     } catch (RuntimeException e) {
@@ -137,6 +144,35 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
               "unknown sampling mode " + request.getModeValue()
                   + ": use SAMPLING_MODE_UNIFORM or SAMPLING_MODE_PRIORITIZED");
     };
+  }
+
+  private static StateEncoding stateEncoding(SampleRequest request) {
+    return switch (request.getStateEncoding()) {
+      case STATE_ENCODING_UNSPECIFIED, STATE_ENCODING_STACKED -> StateEncoding.STATE_ENCODING_STACKED;
+      case STATE_ENCODING_LZ4_FRAMES -> StateEncoding.STATE_ENCODING_LZ4_FRAMES;
+      default ->
+          throw new dqn.replay.buffer.ReplayException.InvalidRequest(
+              "unknown state encoding " + request.getStateEncodingValue()
+                  + ": use STATE_ENCODING_STACKED or STATE_ENCODING_LZ4_FRAMES");
+    };
+  }
+
+  private CompressedFrames compressedFrames(SampledBatch batch) {
+    CompressedFrames.Builder frames =
+        CompressedFrames.newBuilder()
+            .addFrameShape(replay.settings().frameHeight())
+            .addFrameShape(replay.settings().frameWidth());
+    for (byte[] frame : batch.frames()) {
+      // Copied out of the store's reply for this response alone and never changed again.
+      frames.addLz4Frames(UnsafeByteOperations.unsafeWrap(frame));
+    }
+    for (int index : batch.observationFrames()) {
+      frames.addObservationFrames(index);
+    }
+    for (int index : batch.nextObservationFrames()) {
+      frames.addNextObservationFrames(index);
+    }
+    return frames.build();
   }
 
   private static Tensor uint8(List<Long> shape, byte[] data) {

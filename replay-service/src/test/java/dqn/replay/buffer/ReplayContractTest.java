@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dqn.replay.lz4.Lz4FrameCodec;
+import dqn.frames.Lz4FrameCodec;
 import dqn.replay.ratelimit.RateLimiter;
 import dqn.replay.testing.Frames;
 import dqn.replay.testing.Frames.StreamBuilder;

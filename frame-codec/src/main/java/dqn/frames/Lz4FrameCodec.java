@@ -1,22 +1,25 @@
-package dqn.replay.lz4;
+package dqn.frames;
 
-import dqn.replay.buffer.FrameCodec;
 import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
- * LZ4 (lz4-java) on each frame: the JNI build of liblz4 when it loads, else the pure-Java one
- * (about three times slower to compress). Decompression is the bounds-checked ("safe") kind:
- * stored bytes are never trusted to describe their own size.
+ * LZ4 block compression of single frames (lz4-java): the JNI build of liblz4 when it loads, else
+ * the pure-Java one (about three times slower to compress). Every frame is compressed on its own, so
+ * a reader decompresses only the frames it needs. Decompression is the bounds-checked ("safe")
+ * kind: compressed bytes are never trusted to describe their own size. Thread-safe.
  */
-public final class Lz4FrameCodec implements FrameCodec {
+public final class Lz4FrameCodec {
 
   private final LZ4Compressor compressor;
   private final LZ4SafeDecompressor decompressor;
-
   private final String implementation;
+
+  /** Per-thread output buffer of the worst-case size, so only the compressed bytes are allocated. */
+  private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[0]);
 
   public Lz4FrameCodec() {
     LZ4Factory factory;
@@ -35,15 +38,11 @@ public final class Lz4FrameCodec implements FrameCodec {
     this.implementation = implementation;
   }
 
-  /** Which LZ4 build is in use, for the start-up log. */
+  /** Which LZ4 build is in use, for start-up logs. */
   public String implementation() {
     return implementation;
   }
 
-  /** Per-thread output buffer of the worst-case size, so only the compressed bytes are allocated. */
-  private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[0]);
-
-  @Override
   public byte[] compress(byte[] frame) {
     int bound = compressor.maxCompressedLength(frame.length);
     byte[] out = scratch.get();
@@ -55,13 +54,23 @@ public final class Lz4FrameCodec implements FrameCodec {
     return Arrays.copyOf(out, length);
   }
 
-  @Override
+  /**
+   * Decompresses the block of {@code length} bytes at {@code offset} into exactly {@code rawLength}
+   * bytes of {@code dst}; an invalid block, or one of another size, is an {@link
+   * IllegalArgumentException}.
+   */
   public void decompress(
       byte[] src, int offset, int length, byte[] dst, int dstOffset, int rawLength) {
-    int written = decompressor.decompress(src, offset, length, dst, dstOffset, rawLength);
+    int written;
+    try {
+      written = decompressor.decompress(src, offset, length, dst, dstOffset, rawLength);
+    } catch (LZ4Exception e) {
+      throw new IllegalArgumentException(
+          "not an LZ4 block of a " + rawLength + "-byte frame: " + e.getMessage(), e);
+    }
     if (written != rawLength) {
-      throw new IllegalStateException(
-          "a stored frame decompressed to " + written + " bytes instead of " + rawLength);
+      throw new IllegalArgumentException(
+          "an LZ4 block decompressed to " + written + " bytes instead of " + rawLength);
     }
   }
 }
