@@ -13,6 +13,7 @@ public final class FrameStacks {
 
   /** Decompresses each frame once: frame k at {@code k * frameBytes} of the result. */
   public static byte[] decompressAll(Lz4FrameCodec codec, byte[][] frames, int frameBytes) {
+    requirePositive(frameBytes);
     byte[] raw = new byte[Math.multiplyExact(frames.length, frameBytes)];
     for (int k = 0; k < frames.length; k++) {
       try {
@@ -29,6 +30,7 @@ public final class FrameStacks {
    * p} of {@code out}, from its current position on.
    */
   public static void gather(byte[] raw, int frameBytes, int[] indices, ByteBuffer out) {
+    requirePositive(frameBytes);
     int frames = raw.length / frameBytes;
     if (out.remaining() < (long) indices.length * frameBytes) {
       throw new IllegalArgumentException(
@@ -49,5 +51,11 @@ public final class FrameStacks {
     byte[] out = new byte[Math.multiplyExact(indices.length, frameBytes)];
     gather(raw, frameBytes, indices, ByteBuffer.wrap(out));
     return out;
+  }
+
+  private static void requirePositive(int frameBytes) {
+    if (frameBytes <= 0) {
+      throw new IllegalArgumentException("a frame must have at least one byte, got " + frameBytes);
+    }
   }
 }

@@ -41,7 +41,7 @@ public final class GrpcReplayClient implements ReplayClient {
   public GrpcReplayClient(String target, long deadlineMs) {
     this.target = target;
     this.deadlineMs = deadlineMs;
-    // Batches come as compressed frames (about 60 KB for 32 Atari transitions); the limit is for
+    // Batches come as compressed frames (about 45 KB for 32 Atari transitions); the limit is for
     // large batches and for replays that answer with stacked states.
     this.channel =
         ManagedChannelBuilder.forTarget(target)
@@ -199,6 +199,8 @@ public final class GrpcReplayClient implements ReplayClient {
     if (frames.getFrameShapeCount() != 2
         || frames.getFrameShape(0) <= 0
         || frames.getFrameShape(1) <= 0
+        || frames.getFrameShape(0) > Integer.MAX_VALUE
+        || frames.getFrameShape(1) > Integer.MAX_VALUE
         || frames.getFrameShape(0) * frames.getFrameShape(1) > Integer.MAX_VALUE / positions) {
       throw new IllegalArgumentException(
           "frames have shape " + frames.getFrameShapeList() + "; expected [height, width]");

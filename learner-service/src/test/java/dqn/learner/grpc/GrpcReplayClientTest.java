@@ -86,6 +86,11 @@ class GrpcReplayClientTest {
             IllegalArgumentException.class,
             () -> GrpcReplayClient.toBatch(r.setFrames(frames.clone().addNextObservationFrames(0)).build()));
     assertTrue(positions.getMessage().contains("stack positions"), positions.getMessage());
+    IllegalArgumentException shape =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GrpcReplayClient.toBatch(r.setFrames(frames.clone().setFrameShape(0, 1L << 40).setFrameShape(1, 1L << 40)).build()));
+    assertTrue(shape.getMessage().contains("expected [height, width]"), shape.getMessage());
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dqn.replay.app;
 
+import dqn.frames.Lz4FrameCodec;
 import dqn.replay.buffer.Replay;
 import dqn.replay.buffer.ReplaySettings;
 import dqn.replay.buffer.ReplayStore;
 import dqn.replay.buffer.SamplingMode;
-import dqn.frames.Lz4FrameCodec;
 import dqn.replay.memory.MemoryReplayStore;
 import dqn.replay.ratelimit.RateLimiter;
 import dqn.replay.redis.RedisReplayStore;
