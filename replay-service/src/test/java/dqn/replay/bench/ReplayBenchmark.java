@@ -136,9 +136,7 @@ public final class ReplayBenchmark {
             return;
           }
           long[] emptyCall = emptyCallOverGrpc(channel);
-          rows.add(row("GetStats (a small unary call) over gRPC, p50 / p99 ms", "%s", 0, ""));
-          rows.set(rows.size() - 1, "| GetStats (a small unary call) over gRPC, p50 / p99 ms | "
-              + String.format("%.2f / %.2f", emptyCall[0] / 1e6, emptyCall[1] / 1e6) + " |  |");
+          rows.add(msPair("GetStats (a small unary call) over gRPC, p50 / p99 ms", emptyCall[0], emptyCall[1]));
           for (StateEncoding encoding : List.of(StateEncoding.STATE_ENCODING_LZ4_FRAMES, StateEncoding.STATE_ENCODING_STACKED)) {
             for (dqn.v1.SamplingMode mode : List.of(dqn.v1.SamplingMode.SAMPLING_MODE_UNIFORM, dqn.v1.SamplingMode.SAMPLING_MODE_PRIORITIZED)) {
               long[] nanos = sampleOverGrpc(channel, mode, encoding);
@@ -165,9 +163,7 @@ public final class ReplayBenchmark {
           String name = mode.name().toLowerCase();
           rows.add(row("Replay.sample batch 32 " + name + " (Redis reads), p50 ms", "%.2f", nanos[0] / 1e6, ""));
           rows.add(row("Replay.sample batch 32 " + name + " (Redis reads), p99 ms", "%.2f", nanos[1] / 1e6, "<= 2"));
-          rows.add(row("  CPU of the calling thread per sample, p50 / p99 ms", "%s", 0, ""));
-          rows.set(rows.size() - 1, "| Replay.sample batch 32 " + name + ": CPU of the calling thread, p50 / p99 ms | "
-              + String.format("%.2f / %.2f", nanos[2] / 1e6, nanos[3] / 1e6) + " |  |");
+          rows.add(msPair("Replay.sample batch 32 " + name + ": CPU of the calling thread, p50 / p99 ms", nanos[2], nanos[3]));
         }
       }
     }
@@ -180,6 +176,11 @@ public final class ReplayBenchmark {
     System.out.println("| measure | value | target |");
     System.out.println("|---|---:|---|");
     rows.forEach(System.out::println);
+  }
+
+  /** A row of two nanosecond figures shown as "p50 / p99" milliseconds, without a target. */
+  private static String msPair(String name, long p50Nanos, long p99Nanos) {
+    return "| " + name + " | " + String.format("%.2f / %.2f", p50Nanos / 1e6, p99Nanos / 1e6) + " |  |";
   }
 
   private static String row(String name, String format, double value, String target) {
