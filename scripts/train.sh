@@ -20,7 +20,11 @@ trap stop_all EXIT
 
 declare -A ports=([env-service]=50051 [replay-service]=50052 [learner-service]=50053 [inference-service]=50054)
 for svc in env-service replay-service learner-service inference-service; do
-  java -jar "$svc/target/quarkus-app/quarkus-run.jar" >"$run_dir/$svc.log" 2>&1 &
+  (
+    # The learner's glibc malloc settings (why: in the file).
+    [[ $svc == learner-service ]] && { set -a; source k8s/learner-malloc.env; set +a; }
+    exec java -jar "$svc/target/quarkus-app/quarkus-run.jar"
+  ) >"$run_dir/$svc.log" 2>&1 &
   pids+=($!)
 done
 

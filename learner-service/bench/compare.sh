@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One DQN update at batch 32, DJL (this module) beside PyTorch in Python, alternating so that both
 # see the same machine load. Usage: learner-service/bench/compare.sh [rounds] [threads]
+# The learner runs with its glibc malloc settings (k8s/learner-malloc.env), as train.sh and the k8s
+# manifests start it; PyTorch runs as installed and again with the same settings.
 #   PYTHON   interpreter with torch (default: .cache/torchref/bin/python, made with
 #            python3 -m venv .cache/torchref && .cache/torchref/bin/pip install torch)
 set -euo pipefail
@@ -13,11 +15,15 @@ mvn -B -o -q -pl learner-service test-compile dependency:build-classpath \
   -Dmdep.outputFile="$PWD/learner-service/target/bench-classpath.txt" -Dmdep.includeScope=test
 cp="learner-service/target/test-classes:learner-service/target/classes:$(cat learner-service/target/bench-classpath.txt)"
 echo "# OMP_WAIT_POLICY=$OMP_WAIT_POLICY, $(uptime)"
+malloc_env=$(grep -E '^[A-Z_]+=' k8s/learner-malloc.env | tr '\n' ' ')
 for round in $(seq "$rounds"); do
-  echo "## round $round: PyTorch (Python)"
+  echo "## round $round: PyTorch (Python), as installed"
   "$python" learner-service/bench/dqn_update_bench.py --threads "$threads" --iters 40 --warmup 20 | grep -v act_fwd
-  echo "## round $round: DJL (Java)"
-  java -Dai.djl.offline=true -cp "$cp" dqn.learner.bench.UpdateBenchmark --threads "$threads" --iters 40 --warmup 30 ${JAVA_BENCH_ARGS:-} 2>&1 \
-    | grep -vE "INFO|WARN|DjlRuntime start"
+  echo "## round $round: PyTorch (Python), with $malloc_env"
+  env $malloc_env "$python" learner-service/bench/dqn_update_bench.py --threads "$threads" --iters 40 --warmup 20 \
+    | grep -v act_fwd
+  echo "## round $round: DJL (Java), with $malloc_env"
+  env $malloc_env java -Dai.djl.offline=true -cp "$cp" dqn.learner.bench.UpdateBenchmark --threads "$threads" \
+    --iters 40 --warmup 60 ${JAVA_BENCH_ARGS:-} 2>&1 | grep -vE "INFO|WARN|DjlRuntime start"
 done
 echo "# $(uptime)"
