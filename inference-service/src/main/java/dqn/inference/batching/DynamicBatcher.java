@@ -26,6 +26,8 @@ public final class DynamicBatcher implements QModel {
   private final BatchPolicy policy;
   private final BatchListener listener;
   private final long maxWaitNanos;
+  private final long quietNanos;
+  private final long longestImmediateRunNanos;
   private final int columns;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -35,12 +37,17 @@ public final class DynamicBatcher implements QModel {
 
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
   private int runsInFlight;
+  private long lastRunEndNanos;
+  private long lastRunNanos;
 
   public DynamicBatcher(QModel model, BatchPolicy policy, BatchListener listener) {
     this.model = model;
     this.policy = policy;
     this.listener = listener;
     this.maxWaitNanos = policy.maxWait().toNanos();
+    this.quietNanos = policy.quietBeforeImmediate().toNanos();
+    this.longestImmediateRunNanos = policy.longestImmediateRun().toNanos();
+    this.lastRunEndNanos = System.nanoTime() - quietNanos;
     this.columns = model.signature().numActions();
   }
 
@@ -85,9 +92,12 @@ public final class DynamicBatcher implements QModel {
   }
 
   /**
-   * Runs at once, alone, when a run slot is free and nobody is queued; otherwise returns null
-   * without waiting. With batching off it always returns null, so every call goes through {@link
-   * #forward} on a thread that may block.
+   * Runs at once, alone, when nothing runs, nobody is queued, the last run ended at least the
+   * policy's quiet time ago and took no longer than its longest immediate run; otherwise returns
+   * null without waiting. The quiet time tells a lone caller from a burst: a caller's next request
+   * comes a network round trip after its answer, while requests already waiting in a connection
+   * arrive right after the previous run. With batching off it always returns null, so every call
+   * goes through {@link #forward} on a thread that may block.
    */
   @Override
   public float[] forwardWithoutWaiting(List<ByteBuffer> slices, int rows) {
@@ -97,7 +107,10 @@ public final class DynamicBatcher implements QModel {
     Call call = new Call(slices, rows, null);
     lock.lock();
     try {
-      if (runsInFlight >= policy.concurrentRuns() || !queue.isEmpty()) {
+      if (runsInFlight > 0
+          || !queue.isEmpty()
+          || System.nanoTime() - lastRunEndNanos < quietNanos
+          || lastRunNanos > longestImmediateRunNanos) {
         return null;
       }
       runsInFlight++;
@@ -155,6 +168,7 @@ public final class DynamicBatcher implements QModel {
   }
 
   private float[] runAsLeader(List<Call> batch, Call leader) {
+    long started = System.nanoTime();
     try {
       List<ByteBuffer> slices = new ArrayList<>();
       int rows = 0;
@@ -162,7 +176,6 @@ public final class DynamicBatcher implements QModel {
         slices.addAll(call.slices);
         rows += call.rows;
       }
-      long start = System.nanoTime();
       float[] qValues;
       try {
         qValues = model.forward(slices, rows);
@@ -170,12 +183,14 @@ public final class DynamicBatcher implements QModel {
         fail(batch, e);
         throw e;
       }
-      listener.runFinished(batch.size(), rows, System.nanoTime() - start);
+      listener.runFinished(batch.size(), rows, System.nanoTime() - started);
       return split(batch, leader, qValues);
     } finally {
       lock.lock();
       try {
         runsInFlight--;
+        lastRunEndNanos = System.nanoTime();
+        lastRunNanos = lastRunEndNanos - started;
         promoteLeader();
       } finally {
         lock.unlock();

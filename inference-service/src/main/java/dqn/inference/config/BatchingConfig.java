@@ -24,11 +24,28 @@ public interface BatchingConfig {
   int concurrentRuns();
 
   /**
-   * Answer an Act request on the gRPC event loop when its model is idle, saving a thread hand-over
-   * (about 0.2 ms on a busy machine). Off by default: while the event loop runs a model it reads no
-   * further requests from its connections, so many concurrent calls multiplexed on one channel
-   * would run one after the other instead of being batched.
+   * Answer an Act request on the gRPC event loop when its model is idle, saving two thread
+   * hand-overs (0.1-0.2 ms on a shared VM). While the event loop runs a model it reads no further
+   * requests from its connections: {@link #eventLoopQuietMicros()} keeps bursts off it, and {@link
+   * #eventLoopLongestRunMicros()} keeps slow models off it. False: every request goes through a
+   * worker thread.
    */
-  @WithDefault("false")
+  @WithDefault("true")
   boolean runIdleOnEventLoop();
+
+  /**
+   * With run-idle-on-event-loop: how long, in microseconds, the model must have been idle before a
+   * request is answered on the event loop. Requests already waiting in a connection arrive right
+   * after the previous run and go to the batcher instead; 0 answers every request that finds the
+   * model idle on the event loop, one after the other.
+   */
+  @WithDefault("100")
+  long eventLoopQuietMicros();
+
+  /**
+   * With run-idle-on-event-loop: a model whose last run took longer than this, in microseconds, is
+   * run on a worker thread, so that other connections on the event loop are not held up.
+   */
+  @WithDefault("1000")
+  long eventLoopLongestRunMicros();
 }

@@ -79,12 +79,22 @@ public class InferenceBeans {
         batching.concurrentRuns() >= 1,
         "dqn.inference.batching.concurrent-runs must be at least 1, got "
             + batching.concurrentRuns());
+    require(
+        batching.eventLoopQuietMicros() >= 0,
+        "dqn.inference.batching.event-loop-quiet-micros must be 0 or more, got "
+            + batching.eventLoopQuietMicros());
+    require(
+        batching.eventLoopLongestRunMicros() >= 0,
+        "dqn.inference.batching.event-loop-longest-run-micros must be 0 or more, got "
+            + batching.eventLoopLongestRunMicros());
     BatchPolicy policy =
         new BatchPolicy(
             batching.enabled(),
             batching.maxBatchRows(),
             Duration.ofNanos(batching.maxWaitMicros() * 1000),
-            batching.concurrentRuns());
+            batching.concurrentRuns(),
+            Duration.ofNanos(batching.eventLoopQuietMicros() * 1000),
+            Duration.ofNanos(batching.eventLoopLongestRunMicros() * 1000));
     LOG.infof(
         "model folder %s, keeping %d versions per model, uploads up to %d bytes; batching %s;"
             + " idle models answered on the event loop: %s",
@@ -100,7 +110,13 @@ public class InferenceBeans {
                 + policy.concurrentRuns()
                 + " run(s) at once per model)"
             : "off",
-        batching.runIdleOnEventLoop() ? "yes" : "no");
+        batching.runIdleOnEventLoop()
+            ? "yes, after "
+                + batching.eventLoopQuietMicros()
+                + " us idle, for runs up to "
+                + batching.eventLoopLongestRunMicros()
+                + " us"
+            : "no");
     ModelLoader loader =
         (name, file) ->
             new DynamicBatcher(

@@ -56,6 +56,11 @@ class DynamicBatcherTest {
     ortModel.close();
   }
 
+  /** One run at a time; calls that must not wait run whenever the model is idle. */
+  static BatchPolicy policy(boolean enabled, int maxBatchRows, Duration maxWait) {
+    return new BatchPolicy(enabled, maxBatchRows, maxWait, 1, Duration.ZERO, Duration.ofHours(1));
+  }
+
   DynamicBatcher batcher(BatchPolicy policy) {
     return new DynamicBatcher(
         gated, policy, (requests, rows, nanos) -> runs.add(new int[] {requests, rows}));
@@ -63,7 +68,7 @@ class DynamicBatcherTest {
 
   @Test
   void queuedCallsMergeIntoOneRunAndEachGetsItsOwnRows() throws Exception {
-    DynamicBatcher batcher = batcher(new BatchPolicy(true, 32, Duration.ZERO, 1));
+    DynamicBatcher batcher = batcher(policy(true, 32, Duration.ZERO));
     Future<float[]> first = submit(batcher, 1, 0);
     await(() -> gated.waiting() == 1);
 
@@ -89,7 +94,7 @@ class DynamicBatcherTest {
 
   @Test
   void batchesStopAtTheRowLimit() throws Exception {
-    DynamicBatcher batcher = batcher(new BatchPolicy(true, 4, Duration.ZERO, 1));
+    DynamicBatcher batcher = batcher(policy(true, 4, Duration.ZERO));
     Future<float[]> first = submit(batcher, 1, 0);
     await(() -> gated.waiting() == 1);
     List<Future<float[]>> queued = new ArrayList<>();
@@ -110,7 +115,7 @@ class DynamicBatcherTest {
   @Test
   void aCallThatFindsTheModelIdleRunsAtOnceWhateverTheMaximumWait() throws Exception {
     gated.open();
-    DynamicBatcher batcher = batcher(new BatchPolicy(true, 32, Duration.ofSeconds(20), 1));
+    DynamicBatcher batcher = batcher(policy(true, 32, Duration.ofSeconds(20)));
     long start = System.nanoTime();
     for (int i = 0; i < 5; i++) {
       batcher.forward(List.of(ByteBuffer.wrap(TestModels.frames(WEIGHTS, 1, i))), 1);
@@ -121,7 +126,7 @@ class DynamicBatcherTest {
 
   @Test
   void aFailedRunFailsItsCallsAndTheNextRunWorks() throws Exception {
-    DynamicBatcher batcher = batcher(new BatchPolicy(true, 32, Duration.ZERO, 1));
+    DynamicBatcher batcher = batcher(policy(true, 32, Duration.ZERO));
     Future<float[]> first = submit(batcher, 1, 0);
     await(() -> gated.waiting() == 1);
     // Three bytes short of two rows: the merged run cannot be shaped.
@@ -143,7 +148,7 @@ class DynamicBatcherTest {
 
   @Test
   void aCallThatMustNotWaitRunsOnlyWhileTheModelIsIdle() throws Exception {
-    DynamicBatcher batcher = batcher(new BatchPolicy(true, 32, Duration.ZERO, 1));
+    DynamicBatcher batcher = batcher(policy(true, 32, Duration.ZERO));
     Future<float[]> running = submit(batcher, 1, 0);
     await(() -> gated.waiting() == 1);
     byte[] frame = TestModels.frames(WEIGHTS, 1, 3);
@@ -155,14 +160,40 @@ class DynamicBatcherTest {
     assertClose(TestModels.reference(WEIGHTS, frame, 1), now, 1e-4f);
     assertEquals(List.of("1 requests, 1 rows", "1 requests, 1 rows"), describe(runs));
 
-    DynamicBatcher unbatched = batcher(new BatchPolicy(false, 32, Duration.ZERO, 1));
+    DynamicBatcher unbatched = batcher(policy(false, 32, Duration.ZERO));
     assertEquals(null, unbatched.forwardWithoutWaiting(List.of(ByteBuffer.wrap(frame)), 1));
+  }
+
+  @Test
+  void aCallThatMustNotWaitRunsOnlyAfterTheQuietTimeAndOnlyForQuickModels() throws Exception {
+    gated.open();
+    byte[] frame = TestModels.frames(WEIGHTS, 1, 4);
+    List<ByteBuffer> input = List.of(ByteBuffer.wrap(frame));
+    DynamicBatcher patient =
+        batcher(
+            new BatchPolicy(true, 32, Duration.ZERO, 1, Duration.ofHours(1), Duration.ofHours(1)));
+    assertClose(
+        TestModels.reference(WEIGHTS, frame, 1), patient.forwardWithoutWaiting(input, 1), 1e-4f);
+    assertEquals(null, patient.forwardWithoutWaiting(input, 1), "right after a run: a burst");
+    assertEquals(6, patient.forward(input, 1).length, "the queue path still runs it");
+    assertEquals(null, patient.forwardWithoutWaiting(input, 1));
+
+    DynamicBatcher slowModel =
+        batcher(new BatchPolicy(true, 32, Duration.ZERO, 1, Duration.ZERO, Duration.ZERO));
+    assertEquals(6, slowModel.forwardWithoutWaiting(input, 1).length, "no run measured yet");
+    assertEquals(null, slowModel.forwardWithoutWaiting(input, 1), "the last run took too long");
+    assertEquals(6, slowModel.forward(input, 1).length);
+
+    DynamicBatcher eager = batcher(policy(true, 32, Duration.ZERO));
+    eager.forward(input, 1);
+    assertClose(
+        TestModels.reference(WEIGHTS, frame, 1), eager.forwardWithoutWaiting(input, 1), 1e-4f);
   }
 
   @Test
   void withBatchingOffEveryCallRunsOnItsOwn() throws Exception {
     gated.open();
-    DynamicBatcher batcher = batcher(new BatchPolicy(false, 32, Duration.ZERO, 1));
+    DynamicBatcher batcher = batcher(policy(false, 32, Duration.ZERO));
     List<Future<float[]>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       calls.add(submit(batcher, 2, i));

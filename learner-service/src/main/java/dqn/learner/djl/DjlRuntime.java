@@ -25,7 +25,8 @@ public final class DjlRuntime {
    * @throws IllegalStateException when a GPU is required but the libtorch present has no CUDA
    *     device, or when libtorch cannot load
    */
-  public static synchronized Device start(DeviceChoice choice, int intraOpThreads, int interOpThreads) {
+  public static synchronized Device start(
+      DeviceChoice choice, int intraOpThreads, int interOpThreads) {
     System.setProperty("ai.djl.offline", "true");
     // Read by DJL's PyTorch engine once, when it loads.
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOpThreads));
@@ -37,7 +38,8 @@ public final class DjlRuntime {
       throw new IllegalStateException(
           "libtorch could not be loaded (DJL's PyTorch engine): "
               + e.getMessage()
-              + ". Check that DJL_CACHE_DIR (default ~/.djl.ai) is writable and has about 500 MB free.",
+              + ". Check that DJL_CACHE_DIR (default ~/.djl.ai) is writable and has about 500 MB"
+              + " free.",
           e);
     }
     if (JniUtils.getNumThreads() != intraOpThreads) {
@@ -60,7 +62,9 @@ public final class DjlRuntime {
           }
           case AUTO -> {
             if (gpus == 0) {
-              LOG.infof("no CUDA device visible to libtorch %s: training on the CPU", engine.getVersion());
+              LOG.infof(
+                  "no CUDA device visible to libtorch %s: training on the CPU",
+                  engine.getVersion());
               yield Device.cpu();
             }
             yield Device.gpu();
@@ -68,10 +72,7 @@ public final class DjlRuntime {
         };
     LOG.infof(
         "libtorch %s on %s, %d intra-op / %d inter-op threads",
-        engine.getVersion(),
-        device,
-        JniUtils.getNumThreads(),
-        JniUtils.getNumInteropThreads());
+        engine.getVersion(), device, JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
     if (!device.isGpu()) {
       warnWhenMallocReturnsPages();
     }
@@ -80,8 +81,9 @@ public final class DjlRuntime {
 
   /**
    * On Linux, glibc's defaults give libtorch's large temporaries back to the kernel after every
-   * update and fault fresh pages in on the next; the three settings keep them (k8s/learner-malloc.env
-   * says why). They only work from the process environment, so all this can do is say so.
+   * update and fault fresh pages in on the next; the three settings keep them
+   * (k8s/learner-malloc.env says why). They only work from the process environment, so all this can
+   * do is say so.
    */
   private static void warnWhenMallocReturnsPages() {
     if (!System.getProperty("os.name", "").startsWith("Linux")) {
@@ -94,9 +96,9 @@ public final class DjlRuntime {
     if (!missing.isEmpty()) {
       LOG.warnf(
           "%s not set: glibc returns libtorch's freed buffers to the kernel after each update and"
-              + " the next one page-faults them back in (1,000-3,000 faults per update at batch 32)."
-              + " Start the learner with the settings in k8s/learner-malloc.env, as scripts/train.sh"
-              + " and the k8s manifests do.",
+              + " the next one page-faults them back in (1,000-3,000 faults per update at batch"
+              + " 32). Start the learner with the settings in k8s/learner-malloc.env, as"
+              + " scripts/train.sh and the k8s manifests do.",
           String.join(", ", missing));
     }
   }
