@@ -73,7 +73,15 @@ public final class InferenceBenchmark {
         client.upload(network, onnx, true);
         throughput(client, network, observation, WARMUP_SECONDS);
         batchedThroughput = throughput(client, network, observation, SECONDS);
+        double[] before = serviceTimes(client, network);
         grpc = grpcLatency(client, network, observation);
+        double[] after = serviceTimes(client, network);
+        System.out.printf(
+            "%s: during the latency calls the service spent on average %.3f ms per request in"
+                + " its Act domain call (checks, batcher, run), %.3f ms of it in ONNX Runtime%n",
+            network,
+            (after[0] - before[0]) / (after[1] - before[1]) * 1e3,
+            (after[2] - before[2]) / (after[3] - before[3]) * 1e3);
         System.out.printf(
             "%s: %.1f observations per run on average (batching on, after warm-up)%n",
             network,
@@ -204,6 +212,16 @@ public final class InferenceBenchmark {
     }
     pool.shutdown();
     return count / elapsedSeconds;
+  }
+
+  /** The service's request and run timers: seconds and counts, in that order. */
+  private static double[] serviceTimes(ApiClient client, String model) {
+    return new double[] {
+      client.metric("dqn_inference_request_seconds_sum", model),
+      client.metric("dqn_inference_request_seconds_count", model),
+      client.metric("dqn_inference_run_seconds_sum", model),
+      client.metric("dqn_inference_run_seconds_count", model)
+    };
   }
 
   private static double[] percentiles(long[] nanos) {
