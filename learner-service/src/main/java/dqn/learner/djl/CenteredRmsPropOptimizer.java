@@ -21,7 +21,7 @@ final class CenteredRmsPropOptimizer extends ParameterOptimizer {
       double learningRate,
       double decay,
       double epsilon) {
-    super(parameters, List.of("rmsprop.mean_grad", "rmsprop.mean_square"), parent);
+    super(parameters, List.of("rmsprop.mean_grad", "rmsprop.mean_square"), parent, false);
     this.learningRate = (float) learningRate;
     this.decay = (float) decay;
     this.epsilon = (float) epsilon;

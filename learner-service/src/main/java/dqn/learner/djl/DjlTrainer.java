@@ -56,7 +56,13 @@ public final class DjlTrainer implements TrainingEngine {
     if (settings.optimizer() instanceof OptimizerSettings.Adam a) {
       this.optimizer =
           new AdamOptimizer(
-              online.namedParameters(), manager, a.learningRate(), a.beta1(), a.beta2(), a.epsilon());
+              online.namedParameters(),
+              manager,
+              a.learningRate(),
+              a.beta1(),
+              a.beta2(),
+              a.epsilon(),
+              !device.isGpu());
     } else if (settings.optimizer() instanceof OptimizerSettings.CenteredRmsProp r) {
       this.optimizer =
           new CenteredRmsPropOptimizer(
