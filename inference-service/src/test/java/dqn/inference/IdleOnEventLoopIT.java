@@ -14,9 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * With every request that finds its model idle answered on the event loop (quiet time 0, so bursts
- * too): the same answers, alone or concurrent. The default settings (quiet time 100 µs) are what
- * every other test runs.
+ * With run-idle-on-event-loop (and its default quiet time and longest run): the same answers,
+ * alone or concurrent, as the worker path that every other test runs.
  */
 class IdleOnEventLoopIT {
 
@@ -26,8 +25,7 @@ class IdleOnEventLoopIT {
     try (ServiceProcess service =
             Services.start(
                 Services.builder(Files.createTempDirectory("inference-event-loop-"))
-                    .property("dqn.inference.batching.run-idle-on-event-loop", "true")
-                    .property("dqn.inference.batching.event-loop-quiet-micros", "0"));
+                    .property("dqn.inference.batching.run-idle-on-event-loop", "true"));
         ApiClient client = new ApiClient(service.port())) {
       client.upload("pong", TestModels.onnx(weights), true);
       byte[] frame = TestModels.frames(weights, 1, 1);

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -209,20 +210,30 @@ class InferenceApiIT {
     int clients = 16;
     int perClient = 25;
     ExecutorService pool = Executors.newFixedThreadPool(clients);
+    // Every client prepares its requests first and all start together, then send back to back:
+    // requests that find the model idle for long are answered at once, alone, by design.
+    CountDownLatch start = new CountDownLatch(1);
     List<Future<List<String>>> results = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       final int clientIndex = c;
       results.add(
           pool.submit(
               () -> {
-                List<String> mismatches = new ArrayList<>();
+                List<byte[]> frames = new ArrayList<>();
+                for (int i = 0; i < perClient; i++) {
+                  frames.add(TestModels.frames(weights, 1 + (i % 2), clientIndex * 1000L + i));
+                }
+                start.await();
+                List<ActResponse> answers = new ArrayList<>();
                 for (int i = 0; i < perClient; i++) {
                   int rows = 1 + (i % 2);
-                  byte[] frames = TestModels.frames(weights, rows, clientIndex * 1000L + i);
-                  ActResponse answer =
-                      client.act("batched", ApiClient.uint8(frames, rows, 4, 84, 84));
-                  float[] expected = TestModels.reference(weights, frames, rows);
-                  float[] actual = ApiClient.qValues(answer);
+                  answers.add(
+                      client.act("batched", ApiClient.uint8(frames.get(i), rows, 4, 84, 84)));
+                }
+                List<String> mismatches = new ArrayList<>();
+                for (int i = 0; i < perClient; i++) {
+                  float[] expected = TestModels.reference(weights, frames.get(i), 1 + (i % 2));
+                  float[] actual = ApiClient.qValues(answers.get(i));
                   for (int k = 0; k < expected.length; k++) {
                     if (Math.abs(expected[k] - actual[k]) > 1e-4f) {
                       mismatches.add("client " + clientIndex + " request " + i + " value " + k);
@@ -233,6 +244,7 @@ class InferenceApiIT {
                 return mismatches;
               }));
     }
+    start.countDown();
     for (Future<List<String>> result : results) {
       assertEquals(List.of(), result.get(120, TimeUnit.SECONDS));
     }

@@ -27,10 +27,11 @@ public interface BatchingConfig {
    * Answer an Act request on the gRPC event loop when its model is idle, saving two thread
    * hand-overs (0.1-0.2 ms on a shared VM). While the event loop runs a model it reads no further
    * requests from its connections: {@link #eventLoopQuietMicros()} keeps bursts off it, and {@link
-   * #eventLoopLongestRunMicros()} keeps slow models off it. False: every request goes through a
-   * worker thread.
+   * #eventLoopLongestRunMicros()} keeps slow models off it. Off by default: when many clients share
+   * a connection and their requests arrive just over the quiet time apart (cores busy with the
+   * clients), each is answered alone and none is merged. For latency-bound clients.
    */
-  @WithDefault("true")
+  @WithDefault("false")
   boolean runIdleOnEventLoop();
 
   /**
