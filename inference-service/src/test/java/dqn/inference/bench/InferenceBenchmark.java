@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Act latency at batch 1 over gRPC on loopback beside ONNX Runtime in-process on the same model
@@ -123,50 +124,56 @@ public final class InferenceBenchmark {
         CALLS, WARMUP, CLIENTS, SECONDS, WARMUP_SECONDS);
   }
 
-  private static double[] inProcessLatency(byte[] onnx, byte[] frame) throws Exception {
+  /** Runs {@code measure} on the model loaded in-process, on one ONNX Runtime thread. */
+  private static double[] inProcess(byte[] onnx, Function<QModel, double[]> measure)
+      throws Exception {
     Path file = Files.createTempFile("bench-", ".onnx");
     Files.write(file, onnx);
     OrtModelLoader loader =
         new OrtModelLoader(new OrtSettings(ExecutionProvider.CPU, 0, 1, 1, false));
     try (QModel model = loader.load("bench", file)) {
-      long[] nanos = new long[CALLS];
-      for (int i = -WARMUP; i < CALLS; i++) {
-        long start = System.nanoTime();
-        model.forward(List.of(ByteBuffer.wrap(frame)), 1);
-        if (i >= 0) {
-          nanos[i] = System.nanoTime() - start;
-        }
-      }
-      return percentiles(nanos);
+      return measure.apply(model);
     } finally {
       Files.deleteIfExists(file);
     }
   }
 
+  private static double[] inProcessLatency(byte[] onnx, byte[] frame) throws Exception {
+    return inProcess(
+        onnx,
+        model -> {
+          long[] nanos = new long[CALLS];
+          for (int i = -WARMUP; i < CALLS; i++) {
+            long start = System.nanoTime();
+            model.forward(List.of(ByteBuffer.wrap(frame)), 1);
+            if (i >= 0) {
+              nanos[i] = System.nanoTime() - start;
+            }
+          }
+          return percentiles(nanos);
+        });
+  }
+
   /** Observations per second of ONNX Runtime in-process at batch 1 and at batch 16, 2 s each. */
   private static double[] inProcessThroughput(byte[] onnx, byte[] frames16) throws Exception {
-    Path file = Files.createTempFile("bench-", ".onnx");
-    Files.write(file, onnx);
-    OrtModelLoader loader =
-        new OrtModelLoader(new OrtSettings(ExecutionProvider.CPU, 0, 1, 1, false));
-    try (QModel model = loader.load("bench", file)) {
-      int rowBytes = frames16.length / 16;
-      double[] observationsPerSecond = new double[2];
-      int[] batches = {1, 16};
-      for (int b = 0; b < batches.length; b++) {
-        ByteBuffer input = ByteBuffer.wrap(frames16, 0, batches[b] * rowBytes);
-        long runs = 0;
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < 2_000_000_000L) {
-          model.forward(List.of(input), batches[b]);
-          runs++;
-        }
-        observationsPerSecond[b] = runs * batches[b] / ((System.nanoTime() - start) / 1e9);
-      }
-      return observationsPerSecond;
-    } finally {
-      Files.deleteIfExists(file);
-    }
+    return inProcess(
+        onnx,
+        model -> {
+          int rowBytes = frames16.length / 16;
+          double[] observationsPerSecond = new double[2];
+          int[] batches = {1, 16};
+          for (int b = 0; b < batches.length; b++) {
+            ByteBuffer input = ByteBuffer.wrap(frames16, 0, batches[b] * rowBytes);
+            long runs = 0;
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < 2_000_000_000L) {
+              model.forward(List.of(input), batches[b]);
+              runs++;
+            }
+            observationsPerSecond[b] = runs * batches[b] / ((System.nanoTime() - start) / 1e9);
+          }
+          return observationsPerSecond;
+        });
   }
 
   private static double[] grpcLatency(ApiClient client, String model, Tensor observation) {
