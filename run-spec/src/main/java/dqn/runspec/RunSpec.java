@@ -1,0 +1,473 @@
+package dqn.runspec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The run specification: every experiment setting of a training run, read from one properties file
+ * a person edits and layered over the built-in default of the game's family ({@code atari} or
+ * {@code catch}, in {@code dqn/runspec/}). Each service's settings are derived from it ({@link
+ * #replayProperties()}, {@link #learnerProperties()}, {@link #envProperties()}), so a value that two
+ * services must agree on is written once. Unknown keys and impossible values are refused with the
+ * key named.
+ */
+public final class RunSpec {
+
+  /** The property (env {@code DQN_RUN_SPEC}) that names a service's run specification file. */
+  public static final String FILE_PROPERTY = "dqn.run-spec";
+
+  /** The game whose family defaults apply when no file is given. */
+  public static final String DEFAULT_GAME = "pong";
+
+  private static final Set<String> BUILT_IN_FAMILIES = Set.of("catch");
+
+  private final Map<String, String> values;
+
+  private RunSpec(Map<String, String> values) {
+    this.values = values;
+    check();
+  }
+
+  /** The built-in specification for a game: its family's defaults with {@code game} set. */
+  public static RunSpec forGame(String game) {
+    Map<String, String> values = familyDefaults(game);
+    values.put("game", game);
+    return new RunSpec(values);
+  }
+
+  /**
+   * A specification file: its lines over the defaults of the family of the game it names (or of
+   * {@value #DEFAULT_GAME} when it names none).
+   */
+  public static RunSpec load(Path file) {
+    Properties read = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      read.load(reader);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the run specification " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> overrides = new TreeMap<>();
+    read.stringPropertyNames().forEach(key -> overrides.put(key, read.getProperty(key).trim()));
+    String game = overrides.getOrDefault("game", DEFAULT_GAME);
+    try {
+      return forGame(game).with(overrides);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** This specification with some values replaced; the keys must be known. */
+  public RunSpec with(Map<String, String> overrides) {
+    Map<String, String> next = new TreeMap<>(values);
+    for (Map.Entry<String, String> entry : overrides.entrySet()) {
+      String key = entry.getKey();
+      if (!values.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "unknown run specification key '" + key + "'" + closestKey(key));
+      }
+      next.put(key, entry.getValue().trim());
+    }
+    if (!next.get("game").equals(values.get("game"))
+        && !family(next.get("game")).equals(family(values.get("game")))) {
+      // Another family's defaults apply to every key not overridden here.
+      Map<String, String> rebased = familyDefaults(next.get("game"));
+      for (Map.Entry<String, String> entry : next.entrySet()) {
+        if (overrides.containsKey(entry.getKey())) {
+          rebased.put(entry.getKey(), entry.getValue());
+        }
+      }
+      return new RunSpec(rebased);
+    }
+    return new RunSpec(next);
+  }
+
+  /** The family whose defaults a game starts from. */
+  public static String family(String game) {
+    return BUILT_IN_FAMILIES.contains(game) ? game : "atari";
+  }
+
+  /** Every key and its value, sorted by key. */
+  public Map<String, String> values() {
+    return new TreeMap<>(values);
+  }
+
+  public String get(String key) {
+    String value = values.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("unknown run specification key '" + key + "'");
+    }
+    return value;
+  }
+
+  /** Writes the resolved specification (every key) atomically. */
+  public void write(Path file, String header) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path temp = Files.createTempFile(dir, ".run-spec", ".tmp");
+    try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+      for (String line : header.split("\n")) {
+        out.write("# " + line + "\n");
+      }
+      String group = "";
+      for (Map.Entry<String, String> entry : values.entrySet()) {
+        String keyGroup = entry.getKey().contains(".") ? entry.getKey().substring(0, entry.getKey().indexOf('.')) : "";
+        if (!keyGroup.equals(group)) {
+          out.write("\n");
+          group = keyGroup;
+        }
+        out.write(entry.getKey() + "=" + entry.getValue() + "\n");
+      }
+    }
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  // ---- typed values ------------------------------------------------------------------------------
+
+  public String game() {
+    return get("game");
+  }
+
+  public long seed() {
+    return longValue("seed");
+  }
+
+  public long budgetFrames() {
+    return longValue("budget.frames");
+  }
+
+  public int frameSkip() {
+    return intValue("preprocessing.frame-skip");
+  }
+
+  public int frameStack() {
+    return intValue("preprocessing.frame-stack");
+  }
+
+  public int screenHeight() {
+    return intValue("preprocessing.screen-height");
+  }
+
+  public int screenWidth() {
+    return intValue("preprocessing.screen-width");
+  }
+
+  public String architecture() {
+    return get("network.architecture");
+  }
+
+  public boolean dueling() {
+    return booleanValue("network.dueling");
+  }
+
+  public int batchSize() {
+    return intValue("algorithm.batch-size");
+  }
+
+  public int updatePeriodSteps() {
+    return intValue("algorithm.update-period-steps");
+  }
+
+  public long learningStartsSteps() {
+    return longValue("algorithm.learning-starts-steps");
+  }
+
+  /** The rate the replay's limiter holds learner and actors to. */
+  public double samplesPerInsert() {
+    return (double) batchSize() / updatePeriodSteps();
+  }
+
+  public int actorCount() {
+    return intValue("actors.count");
+  }
+
+  public int sessionsPerActor() {
+    return intValue("actors.sessions-per-actor");
+  }
+
+  public long snapshotPeriodUpdates() {
+    return longValue("snapshots.period-updates");
+  }
+
+  public String optimizerKind() {
+    return get("optimizer.kind");
+  }
+
+  public String sampling() {
+    return get("replay.sampling");
+  }
+
+  // ---- what each service derives -----------------------------------------------------------------
+
+  /** The replay-service's settings ({@code dqn.replay.*}). */
+  public Map<String, String> replayProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("dqn.replay.capacity", get("replay.capacity"));
+    p.put("dqn.replay.frame-height", get("preprocessing.screen-height"));
+    p.put("dqn.replay.frame-width", get("preprocessing.screen-width"));
+    p.put("dqn.replay.frame-stack", get("preprocessing.frame-stack"));
+    p.put("dqn.replay.n-step", get("algorithm.n-step"));
+    p.put("dqn.replay.gamma", get("algorithm.gamma"));
+    p.put("dqn.replay.clip-rewards", get("algorithm.clip-rewards"));
+    p.put("dqn.replay.sampling", get("replay.sampling"));
+    p.put("dqn.replay.seed", get("seed"));
+    p.put("dqn.replay.prioritized.alpha", get("replay.prioritized-alpha"));
+    p.put("dqn.replay.prioritized.beta-start", get("replay.prioritized-beta-start"));
+    p.put("dqn.replay.rate-limiter.min-size-to-sample", get("algorithm.learning-starts-steps"));
+    p.put("dqn.replay.rate-limiter.samples-per-insert", number(samplesPerInsert()));
+    p.put("dqn.replay.rate-limiter.error-buffer", get("replay.rate-limiter-slack-samples"));
+    return p;
+  }
+
+  /** The learner-service's settings ({@code dqn.learner.*}). */
+  public Map<String, String> learnerProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("dqn.learner.network.game", get("game"));
+    p.put("dqn.learner.network.architecture", get("network.architecture"));
+    p.put("dqn.learner.network.dueling", get("network.dueling"));
+    p.put("dqn.learner.network.seed", get("seed"));
+    p.put("dqn.learner.algorithm.batch-size", get("algorithm.batch-size"));
+    p.put("dqn.learner.algorithm.gamma", get("algorithm.gamma"));
+    p.put("dqn.learner.algorithm.n-step", get("algorithm.n-step"));
+    p.put("dqn.learner.algorithm.double-dqn", get("algorithm.double-dqn"));
+    p.put("dqn.learner.algorithm.target-sync-period-updates", get("algorithm.target-sync-period-updates"));
+    p.put("dqn.learner.algorithm.learning-starts-transitions", get("algorithm.learning-starts-steps"));
+    p.put("dqn.learner.algorithm.update-period-transitions", get("algorithm.update-period-steps"));
+    p.put("dqn.learner.algorithm.huber-delta", get("algorithm.huber-delta"));
+    p.put("dqn.learner.algorithm.max-grad-norm", get("algorithm.max-grad-norm"));
+    p.put("dqn.learner.algorithm.sampling", get("replay.sampling"));
+    p.put("dqn.learner.optimizer.kind", get("optimizer.kind"));
+    p.put("dqn.learner.optimizer.learning-rate", get("optimizer.learning-rate"));
+    p.put("dqn.learner.optimizer.epsilon", get("optimizer.epsilon"));
+    p.put("dqn.learner.snapshots.period-updates", get("snapshots.period-updates"));
+    p.put("dqn.learner.checkpoints.period-updates", get("checkpoints.period-updates"));
+    p.put("dqn.learner.data.frames-per-transition", get("preprocessing.frame-skip"));
+    return p;
+  }
+
+  /** The env-service's actor settings ({@code dqn.env.actors.*}). */
+  public Map<String, String> envProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("dqn.env.actors.game", get("game"));
+    p.put("dqn.env.actors.count", get("actors.count"));
+    p.put("dqn.env.actors.sessions-per-actor", get("actors.sessions-per-actor"));
+    p.put("dqn.env.actors.seed", get("seed"));
+    p.put("dqn.env.actors.exploration.mode", get("exploration.mode"));
+    p.put("dqn.env.actors.exploration.epsilon-start", get("exploration.epsilon-start"));
+    p.put("dqn.env.actors.exploration.epsilon-end", get("exploration.epsilon-end"));
+    p.put("dqn.env.actors.exploration.epsilon-decay-frames", get("exploration.epsilon-decay-frames"));
+    for (String key : values.keySet()) {
+      if (key.startsWith("preprocessing.")) {
+        p.put("dqn.env.actors." + key, get(key));
+      }
+    }
+    return p;
+  }
+
+  /** Every service's settings together: what the configuration source gives each service. */
+  public Map<String, String> serviceProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.putAll(replayProperties());
+    p.putAll(learnerProperties());
+    p.putAll(envProperties());
+    return p;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RunSpec spec && spec.values.equals(values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
+  }
+
+  // ---- checks ------------------------------------------------------------------------------------
+
+  private record Rule(String key, Function<String, String> problem) {}
+
+  private static final List<Rule> RULES =
+      List.of(
+          new Rule("game", v -> v.matches("[a-z0-9_]+") ? null : "must be a game name such as pong or breakout"),
+          new Rule("seed", v -> longIn(v, Long.MIN_VALUE, Long.MAX_VALUE)),
+          new Rule("budget.frames", v -> longIn(v, 1, Long.MAX_VALUE)),
+          new Rule("preprocessing.frame-skip", v -> longIn(v, 1, 64)),
+          new Rule("preprocessing.frame-stack", v -> longIn(v, 1, 16)),
+          new Rule("preprocessing.screen-height", v -> longIn(v, 8, 1024)),
+          new Rule("preprocessing.screen-width", v -> longIn(v, 8, 1024)),
+          new Rule("preprocessing.noop-max", v -> longIn(v, 0, 1000)),
+          new Rule("preprocessing.fire-on-reset", RunSpec::bool),
+          new Rule("preprocessing.terminal-on-life-loss", RunSpec::bool),
+          new Rule("preprocessing.repeat-action-probability", v -> doubleIn(v, 0, 1)),
+          new Rule("preprocessing.max-episode-frames", v -> longIn(v, 1, Integer.MAX_VALUE)),
+          new Rule("network.architecture", v -> oneOf(v, "nature", "nips")),
+          new Rule("network.dueling", RunSpec::bool),
+          new Rule("algorithm.gamma", v -> doubleIn(v, 0, 1)),
+          new Rule("algorithm.n-step", v -> longIn(v, 1, 100)),
+          new Rule("algorithm.double-dqn", RunSpec::bool),
+          new Rule("algorithm.clip-rewards", RunSpec::bool),
+          new Rule("algorithm.batch-size", v -> longIn(v, 1, 1024)),
+          new Rule("algorithm.update-period-steps", v -> longIn(v, 1, 10_000)),
+          new Rule("algorithm.learning-starts-steps", v -> longIn(v, 1, Integer.MAX_VALUE)),
+          new Rule("algorithm.target-sync-period-updates", v -> longIn(v, 1, Long.MAX_VALUE)),
+          new Rule("algorithm.huber-delta", v -> doubleIn(v, 1e-9, 1e9)),
+          new Rule("algorithm.max-grad-norm", v -> doubleIn(v, 0, 1e9)),
+          new Rule("optimizer.kind", v -> oneOf(v, "adam", "centered-rmsprop")),
+          new Rule("optimizer.learning-rate", v -> doubleIn(v, 1e-12, 1)),
+          new Rule("optimizer.epsilon", v -> doubleIn(v, 1e-12, 1)),
+          new Rule("replay.capacity", v -> longIn(v, 1, Integer.MAX_VALUE)),
+          new Rule("replay.sampling", v -> oneOf(v, "uniform", "prioritized")),
+          new Rule("replay.prioritized-alpha", v -> doubleIn(v, 0, 1)),
+          new Rule("replay.prioritized-beta-start", v -> doubleIn(v, 0, 1)),
+          new Rule("replay.rate-limiter-slack-samples", v -> doubleIn(v, 1, 1e12)),
+          new Rule("exploration.mode", v -> oneOf(v, "linear", "ape-x")),
+          new Rule("exploration.epsilon-start", v -> doubleIn(v, 0, 1)),
+          new Rule("exploration.epsilon-end", v -> doubleIn(v, 0, 1)),
+          new Rule("exploration.epsilon-decay-frames", v -> longIn(v, 0, Long.MAX_VALUE)),
+          new Rule("actors.count", v -> longIn(v, 1, 256)),
+          new Rule("actors.sessions-per-actor", v -> longIn(v, 1, 256)),
+          new Rule("snapshots.period-updates", v -> longIn(v, 1, Long.MAX_VALUE)),
+          new Rule("checkpoints.period-updates", v -> longIn(v, 1, Long.MAX_VALUE)));
+
+  private void check() {
+    List<String> problems = new ArrayList<>();
+    for (Rule rule : RULES) {
+      String value = values.get(rule.key());
+      if (value == null) {
+        problems.add(rule.key() + " is missing");
+        continue;
+      }
+      String problem = rule.problem().apply(value);
+      if (problem != null) {
+        problems.add(rule.key() + "=" + value + ": " + problem);
+      }
+    }
+    if (problems.isEmpty()) {
+      long capacity = longValue("replay.capacity");
+      if (learningStartsSteps() > capacity) {
+        problems.add(
+            "algorithm.learning-starts-steps=" + learningStartsSteps()
+                + " exceeds replay.capacity=" + capacity + ": learning would never start");
+      }
+      if (Double.parseDouble(get("replay.rate-limiter-slack-samples")) < Math.max(1, samplesPerInsert())) {
+        problems.add(
+            "replay.rate-limiter-slack-samples must be at least algorithm.batch-size /"
+                + " algorithm.update-period-steps = " + number(samplesPerInsert())
+                + ", or the actors and the learner would hold each other back forever");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("run specification: " + String.join("; ", problems));
+    }
+  }
+
+  private static String longIn(String value, long min, long max) {
+    try {
+      long v = Long.parseLong(value);
+      return v >= min && v <= max ? null : "must be an integer in [" + min + ", " + max + "]";
+    } catch (NumberFormatException e) {
+      return "must be an integer";
+    }
+  }
+
+  private static String doubleIn(String value, double min, double max) {
+    try {
+      double v = Double.parseDouble(value);
+      return v >= min && v <= max ? null : "must be a number in [" + number(min) + ", " + number(max) + "]";
+    } catch (NumberFormatException e) {
+      return "must be a number";
+    }
+  }
+
+  private static String bool(String value) {
+    return value.equals("true") || value.equals("false") ? null : "must be true or false";
+  }
+
+  private static String oneOf(String value, String... allowed) {
+    return List.of(allowed).contains(value) ? null : "must be one of " + String.join(", ", allowed);
+  }
+
+  private int intValue(String key) {
+    return Integer.parseInt(get(key));
+  }
+
+  private long longValue(String key) {
+    return Long.parseLong(get(key));
+  }
+
+  private boolean booleanValue(String key) {
+    return Boolean.parseBoolean(get(key));
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? Long.toString((long) value)
+        : String.format(Locale.ROOT, "%s", value);
+  }
+
+  private String closestKey(String key) {
+    return values.keySet().stream()
+        .min(Comparator.comparingInt(known -> editDistance(known, key)))
+        .filter(known -> editDistance(known, key) <= Math.max(3, key.length() / 3))
+        .map(known -> " (did you mean '" + known + "'?)")
+        .orElse("");
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static Map<String, String> familyDefaults(String game) {
+    String resource = "/dqn/runspec/" + family(game) + ".properties";
+    Properties read = new Properties();
+    try (InputStream in = RunSpec.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("built-in run specification " + resource + " is missing");
+      }
+      read.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> values = new TreeMap<>();
+    read.stringPropertyNames().forEach(key -> values.put(key, read.getProperty(key).trim()));
+    return values;
+  }
+}
