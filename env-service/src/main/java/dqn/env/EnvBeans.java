@@ -4,12 +4,18 @@ import dqn.env.ale.AleException;
 import dqn.env.ale.AleHome;
 import dqn.env.ale.GameCatalogue;
 import dqn.env.ale.NativeLoader;
+import dqn.env.actors.ActorPool;
+import dqn.env.config.ActorConfig;
 import dqn.env.config.AleConfig;
+import dqn.env.grpc.ConfiguredActors;
+import dqn.env.grpc.GrpcConnections;
 import dqn.env.config.SessionConfig;
 import dqn.env.session.SessionLimits;
 import dqn.env.session.SessionManager;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -80,6 +86,47 @@ public class EnvBeans {
 
   void closeSessions(@Disposes SessionManager sessions) {
     sessions.close();
+  }
+
+  @Produces
+  @Singleton
+  ConfiguredActors configuredActors(ActorConfig config) {
+    try {
+      ConfiguredActors configured = ConfiguredActors.from(config);
+      LOG.infof(
+          "actors (configured%s): %s; inference-service %s, replay-service %s",
+          config.autostart() ? ", autostart" : "", configured.settings(), config.inferenceTarget(), config.replayTarget());
+      return configured;
+    } catch (IllegalArgumentException e) {
+      throw startFailure(e.getMessage());
+    }
+  }
+
+  @Produces
+  @Singleton
+  GrpcConnections actorConnections(ActorConfig config) {
+    return new GrpcConnections(config);
+  }
+
+  void closeActorConnections(@Disposes GrpcConnections connections) {
+    connections.close();
+  }
+
+  @Produces
+  @Singleton
+  ActorPool actors(SessionManager sessions, GrpcConnections connections) {
+    return new ActorPool(sessions, connections);
+  }
+
+  void stopActors(@Disposes ActorPool actors) throws InterruptedException {
+    actors.close();
+  }
+
+  /** With autostart the configured actors start with the service (they wait for the others). */
+  void autostart(@Observes StartupEvent started, ActorConfig config, ActorPool actors, ConfiguredActors configured) {
+    if (config.autostart()) {
+      actors.start(configured.settings());
+    }
   }
 
   private static GameCatalogue openCatalogue(AleConfig config) {

@@ -3,7 +3,7 @@ package dqn.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dqn.testkit.GrpcProbe;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.ListModelsRequest;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dqn.qnetwork.QNetworkWeights;
 import dqn.qnetwork.onnx.OnnxMetadata;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
 import dqn.v1.GetModelMetadataRequest;

@@ -1,6 +1,6 @@
 package dqn.inference;
 
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.testkit.ServiceStartupContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dqn.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dqn.qnetwork.QNetworkWeights;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.ListModelsRequest;
 import dqn.v1.ModelInfo;
 import dqn.v1.ModelVersionInfo;

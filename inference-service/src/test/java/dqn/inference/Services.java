@@ -1,6 +1,6 @@
 package dqn.inference;
 
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package dqn.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dqn.testkit.FreePorts;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.FreePorts;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.InferenceServiceGrpc;
 import dqn.v1.ListModelsRequest;
 import io.grpc.ManagedChannel;

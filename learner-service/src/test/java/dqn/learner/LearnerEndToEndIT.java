@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.GetModelMetadataRequest;
 import dqn.v1.GetStatusRequest;
 import dqn.v1.InferenceServiceGrpc;

@@ -1,7 +1,7 @@
 package dqn.learner;
 
-import dqn.testkit.FreePorts;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.FreePorts;
+import dqn.launcher.ServiceProcess;
 import dqn.testkit.ServiceStartupContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;

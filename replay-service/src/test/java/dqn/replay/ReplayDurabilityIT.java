@@ -8,7 +8,7 @@ import dqn.replay.testing.Frames.StreamBuilder;
 import dqn.replay.testing.InsertStream;
 import dqn.replay.testing.RedisServerProcess;
 import dqn.testkit.GrpcProbe;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.GetStatsRequest;
 import dqn.v1.InsertAck;
 import dqn.v1.ReplayServiceGrpc;

@@ -12,7 +12,7 @@ import dqn.replay.testing.Frames;
 import dqn.replay.testing.Frames.StreamBuilder;
 import dqn.replay.testing.InsertStream;
 import dqn.testkit.GrpcProbe;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
 import dqn.v1.GetStatsRequest;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dqn.launcher.ServiceProcess;
 import io.grpc.Status;
 import java.io.IOException;
 import java.net.InetAddress;

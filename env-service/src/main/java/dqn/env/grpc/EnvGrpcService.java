@@ -1,22 +1,28 @@
 package dqn.env.grpc;
 
 import dqn.env.ale.AleEmulator;
+import dqn.env.actors.ActorPool;
+import dqn.env.actors.ActorSettings;
 import dqn.env.session.ResetResult;
 import dqn.env.session.Session;
 import dqn.env.session.SessionManager;
+import dqn.v1.ActorStatus;
 import dqn.v1.CloseSessionRequest;
 import dqn.v1.CloseSessionResponse;
 import dqn.v1.CreateSessionRequest;
 import dqn.v1.CreateSessionResponse;
 import dqn.v1.EnvServiceGrpc;
+import dqn.v1.GetActorStatusRequest;
 import dqn.v1.GetFrameRequest;
 import dqn.v1.GetFrameResponse;
 import dqn.v1.ListGamesRequest;
 import dqn.v1.ListGamesResponse;
 import dqn.v1.ResetRequest;
 import dqn.v1.ResetResponse;
+import dqn.v1.StartActorsRequest;
 import dqn.v1.StepRequest;
 import dqn.v1.StepResponse;
+import dqn.v1.StopActorsRequest;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
@@ -24,6 +30,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.PreDestroy;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,8 +40,8 @@ import java.util.function.Supplier;
  * The gRPC edge of the env-service over {@link SessionManager}: each RPC validates, converts,
  * makes one domain call and converts back; {@link EnvStatus} maps failures to statuses.
  *
- * <p>StartActors, StopActors and GetActorStatus belong to the actor-loop issue and answer
- * UNIMPLEMENTED (the generated service interface's default) until then.
+ * <p>StartActors, StopActors and GetActorStatus drive the {@link ActorPool}; an unset field of
+ * StartActors keeps the service's configured value ({@link ConfiguredActors}).
  *
  * <p>It implements the generated {@code AsyncService} rather than extending {@code ImplBase}
  * (whose {@code bindService} is final) so that {@link MalformedRequests} can answer unparsable
@@ -44,6 +51,8 @@ import java.util.function.Supplier;
 public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableService {
 
   private final SessionManager sessions;
+  private final ActorPool actors;
+  private final ConfiguredActors configuredActors;
   // Threads for StepStream lanes; idle ones end after a minute.
   private final ExecutorService streamThreads =
       Executors.newCachedThreadPool(
@@ -53,8 +62,10 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
             return thread;
           });
 
-  public EnvGrpcService(SessionManager sessions) {
+  public EnvGrpcService(SessionManager sessions, ActorPool actors, ConfiguredActors configuredActors) {
     this.sessions = sessions;
+    this.actors = actors;
+    this.configuredActors = configuredActors;
   }
 
   @Override
@@ -211,6 +222,46 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
               .setWidth(AleEmulator.SCREEN_WIDTH)
               .setRgb(UnsafeByteOperations.unsafeWrap(session.rgbFrame()))
               .build();
+        });
+  }
+
+  @Override
+  @Blocking
+  public void startActors(StartActorsRequest request, StreamObserver<ActorStatus> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          ActorSettings settings = ProtoMapping.actorSettings(request, configuredActors.settings());
+          return ProtoMapping.actorStatus(actors.start(settings), List.of());
+        });
+  }
+
+  @Override
+  @Blocking
+  public void stopActors(StopActorsRequest request, StreamObserver<ActorStatus> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          try {
+            return ProtoMapping.actorStatus(actors.stop(), List.of());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the actors", e);
+          }
+        });
+  }
+
+  @Override
+  @Blocking
+  public void getActorStatus(GetActorStatusRequest request, StreamObserver<ActorStatus> response) {
+    answer(
+        request,
+        response,
+        () -> {
+          long after = request.getEpisodesAfter();
+          return ProtoMapping.actorStatus(actors.status(), after < 0 ? List.of() : actors.gamesAfter(after));
         });
   }
 

@@ -1,5 +1,6 @@
 package dqn.env.grpc;
 
+import dqn.env.actors.ActorPool;
 import dqn.env.ale.AleException;
 import dqn.env.preprocess.EpisodeOverException;
 import dqn.env.session.SessionLimitException;
@@ -29,7 +30,7 @@ final class EnvStatus {
       status = Status.NOT_FOUND;
     } else if (failure instanceof SessionLimitException) {
       status = Status.RESOURCE_EXHAUSTED;
-    } else if (failure instanceof EpisodeOverException) {
+    } else if (failure instanceof EpisodeOverException || failure instanceof ActorPool.AlreadyRunningException) {
       status = Status.FAILED_PRECONDITION;
     } else if (failure instanceof IllegalArgumentException) {
       status = Status.INVALID_ARGUMENT;

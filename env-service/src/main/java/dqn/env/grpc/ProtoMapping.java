@@ -4,7 +4,15 @@ import com.google.protobuf.UnsafeByteOperations;
 import dqn.env.ale.AtariAction;
 import dqn.env.ale.Game;
 import dqn.env.preprocess.EpisodeSummary;
+import dqn.env.actors.ActorSettings;
+import dqn.env.actors.ActorStatusView;
+import dqn.env.actors.Exploration;
+import dqn.env.actors.FinishedGame;
 import dqn.env.preprocess.PreprocessOptions;
+import dqn.v1.ActorStatus;
+import dqn.v1.EpsilonMode;
+import dqn.v1.FinishedEpisode;
+import dqn.v1.StartActorsRequest;
 import dqn.env.preprocess.StepOutcome;
 import dqn.env.session.StepCommand;
 import dqn.env.session.StepResult;
@@ -25,7 +33,11 @@ final class ProtoMapping {
 
   /** The request's settings over the standard defaults; impossible values are rejected. */
   static PreprocessOptions options(PreprocessingOptions p) {
-    PreprocessOptions d = PreprocessOptions.DEFAULTS;
+    return options(p, PreprocessOptions.DEFAULTS);
+  }
+
+  /** The request's settings over the given defaults; impossible values are rejected. */
+  static PreprocessOptions options(PreprocessingOptions p, PreprocessOptions d) {
     return new PreprocessOptions(
         p.hasRepeatActionProbability() ? p.getRepeatActionProbability() : d.repeatActionProbability(),
         p.hasFullActionSpace() ? p.getFullActionSpace() : d.fullActionSpace(),
@@ -134,5 +146,65 @@ final class ProtoMapping {
       throw new IllegalArgumentException("session_id is required (CreateSession returns it)");
     }
     return sessionId;
+  }
+
+  /** A StartActors request over the service's configured actors: every unset field keeps its value. */
+  static ActorSettings actorSettings(StartActorsRequest r, ActorSettings configured) {
+    String game = r.hasGame() ? r.getGame() : configured.game();
+    Exploration exploration = configured.exploration();
+    if (r.hasEpsilonMode() && r.getEpsilonMode() == EpsilonMode.EPSILON_MODE_APE_X) {
+      exploration = new Exploration.ApeX();
+    } else if (r.hasEpsilonMode() || r.hasEpsilonStart() || r.hasEpsilonEnd() || r.hasEpsilonDecayFrames()) {
+      Exploration.Linear base =
+          exploration instanceof Exploration.Linear linear ? linear : new Exploration.Linear(1, 0.01, 1_000_000);
+      exploration =
+          new Exploration.Linear(
+              r.hasEpsilonStart() ? r.getEpsilonStart() : base.start(),
+              r.hasEpsilonEnd() ? r.getEpsilonEnd() : base.end(),
+              r.hasEpsilonDecayFrames() ? r.getEpsilonDecayFrames() : base.decayFrames());
+    }
+    return new ActorSettings(
+        game,
+        r.hasNumActors() ? r.getNumActors() : configured.actors(),
+        r.hasSessionsPerActor() ? r.getSessionsPerActor() : configured.sessionsPerActor(),
+        r.hasSeed() ? r.getSeed() : configured.seed(),
+        r.hasOptions() ? options(r.getOptions(), configured.options()) : configured.options(),
+        r.hasModel() ? r.getModel() : r.hasGame() ? game : configured.model(),
+        exploration,
+        r.hasReplayStreamPrefix() ? r.getReplayStreamPrefix() : configured.streamPrefix(),
+        r.getStartFrames(),
+        r.getStartEpisodes());
+  }
+
+  static ActorStatus actorStatus(ActorStatusView s, List<FinishedGame> games) {
+    ActorStatus.Builder status =
+        ActorStatus.newBuilder()
+            .setRunning(s.running())
+            .setGame(s.game())
+            .setNumActors(s.actors())
+            .setSessions(s.sessions())
+            .setFrames(s.frames())
+            .setEpisodes(s.episodes())
+            .setFramesPerSecond(s.framesPerSecond())
+            .setRecentMeanReturn(s.meanReturn())
+            .setRecentMeanClippedReturn(s.meanClippedReturn())
+            .setEpsilon((float) s.epsilon())
+            .setModelVersion(s.modelVersion())
+            .setProblem(s.problem())
+            .setInferenceWaitFraction(s.inferenceWaitFraction())
+            .setReplayWaitFraction(s.replayWaitFraction());
+    for (FinishedGame g : games) {
+      status.addFinishedEpisodes(
+          FinishedEpisode.newBuilder()
+              .setIndex(g.index())
+              .setEndFrames(g.endFrames())
+              .setEpisodeReturn(g.rawReturn())
+              .setClippedReturn(g.clippedReturn())
+              .setLengthSteps(g.lengthSteps())
+              .setFrames(g.frames())
+              .setActor(g.actor())
+              .setModelVersion(g.modelVersion()));
+    }
+    return status.build();
   }
 }

@@ -7,7 +7,7 @@ import dqn.env.preprocess.AtariPreprocessor;
 import dqn.env.preprocess.PreprocessOptions;
 import dqn.env.preprocess.StepOutcome;
 import dqn.testkit.GrpcProbe;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.CreateSessionRequest;
 import dqn.v1.EnvServiceGrpc;
 import dqn.v1.SessionAction;

@@ -2,7 +2,7 @@ package dqn.env.grpc;
 
 import dqn.env.TestAle;
 import dqn.testkit.GrpcProbe;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.EnvServiceGrpc;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -245,7 +245,15 @@ class EnvServiceGrpcIT {
     server.blocking.closeSession(CloseSessionRequest.newBuilder().setSessionId(id).build());
     assertCode(Status.Code.NOT_FOUND, () -> step(id, 0, false));
     assertCode(Status.Code.NOT_FOUND, () -> server.blocking.getFrame(GetFrameRequest.newBuilder().setSessionId(id).build()));
-    assertCode(Status.Code.UNIMPLEMENTED, () -> server.blocking.startActors(StartActorsRequest.getDefaultInstance()));
+    assertCode(
+        Status.Code.NOT_FOUND,
+        () -> server.blocking.startActors(StartActorsRequest.newBuilder().setGame("pongg").build()));
+    assertCode(
+        Status.Code.INVALID_ARGUMENT,
+        () -> server.blocking.startActors(StartActorsRequest.newBuilder().setNumActors(0).build()));
+    assertCode(
+        Status.Code.INVALID_ARGUMENT,
+        () -> server.blocking.startActors(StartActorsRequest.newBuilder().setModel("no spaces").build()));
   }
 
   @Test

@@ -7,7 +7,7 @@ import dqn.inference.ort.ExecutionProvider;
 import dqn.inference.ort.OrtModelLoader;
 import dqn.inference.ort.OrtSettings;
 import dqn.qnetwork.QNetworkWeights;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.Tensor;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;

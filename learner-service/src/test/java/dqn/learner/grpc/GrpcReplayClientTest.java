@@ -12,7 +12,7 @@ import dqn.frames.Lz4FrameCodec;
 import dqn.learner.replay.PrefetchingSampler;
 import dqn.learner.replay.SampledBatch;
 import dqn.learner.replay.SamplingMode;
-import dqn.testkit.FreePorts;
+import dqn.launcher.FreePorts;
 import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
 import dqn.v1.SampleResponse;

@@ -11,7 +11,7 @@ import dqn.replay.buffer.SamplingMode;
 import dqn.replay.ratelimit.RateLimiter;
 import dqn.replay.redis.RedisReplayStore;
 import dqn.replay.testing.RedisServerProcess;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.CompressedFrames;
 import dqn.v1.GetStatsRequest;
 import dqn.v1.InsertAck;

@@ -1,6 +1,6 @@
 package dqn.replay.testing;
 
-import dqn.testkit.FreePorts;
+import dqn.launcher.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dqn.example.client.InferenceClient;
 import dqn.qnetwork.ReferenceForward;
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.ActResponse;
 import dqn.v1.DType;
 import dqn.v1.ModelMetadata;

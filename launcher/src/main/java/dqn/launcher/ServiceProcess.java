@@ -1,6 +1,10 @@
-package dqn.testkit;
+package dqn.launcher;
 
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A service started the way a user starts it, {@code java -jar .../quarkus-run.jar}, in its own
- * process on free loopback ports, with its output in a log file. Integration tests use it to talk
- * to the real application over real sockets, and to kill it.
+ * process on a free loopback port, with its output in a log file. The command line starts the
+ * services of a training run with it; integration tests use it to talk to the real application
+ * over real sockets, and to kill it.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -33,7 +38,7 @@ public final class ServiceProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** The application jar of the module under test, as Maven's failsafe configuration names it. */
+  /** The application jar of the module under test, as the build's failsafe configuration names it. */
   public static Path moduleJar() {
     String jar = System.getProperty("dqn.service.jar");
     if (jar == null) {
@@ -60,6 +65,16 @@ public final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
+  public Path log() {
+    return log;
+  }
+
+  /** The last {@code lines} lines the process has written (for a failure message). */
+  public String logTail(int lines) {
+    List<String> all = output().lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
   /** Everything the process has written to stdout and stderr so far. */
   public String output() {
     try {
@@ -72,14 +87,20 @@ public final class ServiceProcess implements AutoCloseable {
   /** Waits until the server answers SERVING on the gRPC health service. */
   public ServiceProcess awaitServing(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (GrpcProbe probe = new GrpcProbe("127.0.0.1", port)) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
               "service exited with " + process.exitValue() + " before serving:\n" + output());
         }
         try {
-          if (probe.health() == HealthCheckResponse.ServingStatus.SERVING) {
+          HealthCheckResponse.ServingStatus status =
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(2, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus();
+          if (status == HealthCheckResponse.ServingStatus.SERVING) {
             return this;
           }
         } catch (RuntimeException notYetListening) {
@@ -87,6 +108,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
         Thread.sleep(POLL.toMillis());
       }
+    } finally {
+      channel.shutdownNow();
     }
     throw new IllegalStateException("service not SERVING after " + timeout + ":\n" + output());
   }
@@ -108,9 +131,14 @@ public final class ServiceProcess implements AutoCloseable {
   /** Asks the process to shut down gracefully (SIGTERM) and waits for it. */
   @Override
   public void close() throws InterruptedException {
+    stop(Duration.ofSeconds(30));
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended within {@code grace}. */
+  public void stop(Duration grace) throws InterruptedException {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         kill();
       }
     }
@@ -122,6 +150,9 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private int port = -1;
+    private String maxHeap = "1g";
+    private Path log;
+    private Path workingDirectory;
 
     private Builder(Path jar) {
       this.jar = jar;
@@ -143,15 +174,38 @@ public final class ServiceProcess implements AutoCloseable {
       return this;
     }
 
+    /** The JVM's -Xmx, e.g. "1g" (the default). */
+    public Builder maxHeap(String maxHeap) {
+      this.maxHeap = maxHeap;
+      return this;
+    }
+
+    /** Where the output goes (appended); default a new file in the jar's module's it-logs/. */
+    public Builder log(Path log) {
+      this.log = log;
+      return this;
+    }
+
+    /** The process's working directory; default the jar's folder. */
+    public Builder workingDirectory(Path directory) {
+      this.workingDirectory = directory;
+      return this;
+    }
+
     public ServiceProcess start() throws IOException {
       int chosenPort = port > 0 ? port : FreePorts.pick();
-      Path logDir = jar.toAbsolutePath().getParent().getParent().resolve("it-logs");
-      Files.createDirectories(logDir);
-      Path log = Files.createTempFile(logDir, "service-", ".log");
+      Path output = log;
+      if (output == null) {
+        Path logDir = jar.toAbsolutePath().getParent().getParent().resolve("it-logs");
+        Files.createDirectories(logDir);
+        output = Files.createTempFile(logDir, "service-", ".log");
+      } else {
+        Files.createDirectories(output.toAbsolutePath().getParent());
+      }
 
       List<String> command = new ArrayList<>();
       command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx1g");
+      command.add("-Xmx" + maxHeap);
       command.add("-Dquarkus.http.port=" + chosenPort);
       properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
       command.add("-jar");
@@ -160,10 +214,11 @@ public final class ServiceProcess implements AutoCloseable {
       ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .directory(jar.toAbsolutePath().getParent().toFile());
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+              .directory(
+                  (workingDirectory != null ? workingDirectory : jar.toAbsolutePath().getParent()).toFile());
       builder.environment().putAll(environment);
-      return new ServiceProcess(builder.start(), log, chosenPort);
+      return new ServiceProcess(builder.start(), output, chosenPort);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dqn.testkit;
+package dqn.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,254 @@
+package dqn.env.actors;
+
+import dqn.env.session.Session;
+import dqn.env.session.SessionManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The env-service's actor loops: started with settings, stopped (their steps flushed to the
+ * replay first), and reported on. At most one pool of actors runs at a time.
+ */
+public final class ActorPool implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ActorPool.class);
+  private static final long STOP_WAIT_MS = 10_000;
+  /** Rates are measured over at least this window, so that a fast poller sees smooth numbers. */
+  private static final long RATE_WINDOW_NANOS = 2_000_000_000L;
+
+  /** Opens the connections each actor uses; the gRPC adapters in production, fakes in tests. */
+  public interface Connections {
+    ActionSource actionSource(String model);
+
+    StepSink stepSink();
+  }
+
+  /** Thrown for a start while actors run. */
+  public static final class AlreadyRunningException extends IllegalStateException {
+    AlreadyRunningException(String game) {
+      super("actors are already playing " + game + "; call StopActors first");
+    }
+  }
+
+  private final SessionManager manager;
+  private final Connections connections;
+
+  private Running running;
+  private ActorStatusView lastStopped;
+  private EpisodeLog stoppedEpisodes;
+
+  public ActorPool(SessionManager manager, Connections connections) {
+    this.manager = manager;
+    this.connections = connections;
+  }
+
+  /**
+   * Opens every session and starts the actors.
+   *
+   * @throws AlreadyRunningException while actors run
+   * @throws dqn.env.session.UnknownGameException for a game the server lacks
+   * @throws dqn.env.session.SessionLimitException when the sessions would pass the server's limit
+   */
+  public synchronized ActorStatusView start(ActorSettings settings) {
+    if (running != null) {
+      throw new AlreadyRunningException(running.settings.game());
+    }
+    List<Session> opened = new ArrayList<>();
+    List<ActorLoop> loops = new ArrayList<>();
+    AtomicLong frames = new AtomicLong(settings.startFrames());
+    EpisodeLog episodes = new EpisodeLog(settings.startEpisodes());
+    String startId = Long.toString(System.currentTimeMillis(), 36);
+    try {
+      for (int a = 0; a < settings.actors(); a++) {
+        List<Session> sessions = new ArrayList<>();
+        List<String> streams = new ArrayList<>();
+        for (int s = 0; s < settings.sessionsPerActor(); s++) {
+          int k = a * settings.sessionsPerActor() + s;
+          Session session =
+              manager.create(settings.game(), OptionalLong.of(settings.seed() + k), settings.options(), false);
+          opened.add(session);
+          sessions.add(session);
+          // A new id per start: a persistent replay still holds the streams of earlier starts.
+          streams.add(settings.streamPrefix() + "-" + k + "-" + startId);
+        }
+        loops.add(
+            new ActorLoop(
+                a,
+                a * settings.sessionsPerActor(),
+                settings.sessions(),
+                sessions,
+                streams,
+                manager,
+                connections.actionSource(settings.model()),
+                connections.stepSink(),
+                settings.exploration(),
+                frames,
+                episodes,
+                settings.seed() * 1_000_003L + a));
+      }
+    } catch (RuntimeException e) {
+      loops.forEach(ActorPool::closeConnections);
+      opened.forEach(session -> closeQuietly(session.id()));
+      throw e;
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (ActorLoop loop : loops) {
+      Thread thread = new Thread(loop, "actor-" + loop.index());
+      thread.setDaemon(true);
+      threads.add(thread);
+    }
+    running = new Running(settings, loops, threads, frames, episodes);
+    threads.forEach(Thread::start);
+    LOG.infof(
+        "actors: %d x %d sessions of %s, model %s, %s, from frame %d (game %d)",
+        settings.actors(), settings.sessionsPerActor(), settings.game(), settings.model(),
+        settings.exploration(), settings.startFrames(), settings.startEpisodes());
+    return status();
+  }
+
+  /** Stops the actors after their current step, sends their steps to the replay, closes sessions. */
+  public synchronized ActorStatusView stop() throws InterruptedException {
+    if (running == null) {
+      return status();
+    }
+    Running stopping = running;
+    stopping.loops.forEach(ActorLoop::stop);
+    long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
+    for (Thread thread : stopping.threads) {
+      thread.join(Math.max(1, deadline - System.currentTimeMillis()));
+      if (thread.isAlive()) {
+        thread.interrupt(); // waiting on a service that does not answer
+        thread.join(STOP_WAIT_MS);
+      }
+    }
+    lastStopped = status();
+    stoppedEpisodes = stopping.episodes;
+    running = null;
+    for (ActorLoop loop : stopping.loops) {
+      closeConnections(loop);
+      loop.sessions().forEach(session -> closeQuietly(session.id()));
+    }
+    lastStopped = withRunning(lastStopped, false);
+    LOG.infof("actors stopped at frame %d (game %d)", lastStopped.frames(), lastStopped.episodes());
+    return lastStopped;
+  }
+
+  /** Where the actors stand (or stood, when they were stopped). */
+  public synchronized ActorStatusView status() {
+    if (running == null) {
+      return lastStopped != null
+          ? lastStopped
+          : new ActorStatusView(false, "", 0, 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 0, "", 0, 0);
+    }
+    Running r = running;
+    long now = System.nanoTime();
+    long frames = r.frames.get();
+    long inferenceWait = 0;
+    long replayWait = 0;
+    long oldestVersion = Long.MAX_VALUE;
+    String problem = "";
+    for (ActorLoop loop : r.loops) {
+      inferenceWait += loop.inferenceWaitNanos();
+      replayWait += loop.replayWaitNanos();
+      oldestVersion = Math.min(oldestVersion, loop.modelVersion());
+      if (problem.isEmpty()) {
+        problem = loop.problem();
+      }
+    }
+    r.sample(now, frames, inferenceWait, replayWait);
+    return new ActorStatusView(
+        true,
+        r.settings.game(),
+        r.settings.actors(),
+        r.settings.sessions(),
+        frames,
+        r.episodes.count(),
+        r.framesPerSecond,
+        r.episodes.meanRawReturn(),
+        r.episodes.meanClippedReturn(),
+        r.settings.exploration().reported(r.settings.sessions(), frames),
+        oldestVersion,
+        problem,
+        r.inferenceWaitFraction,
+        r.replayWaitFraction);
+  }
+
+  /** The finished games with an index greater than {@code after} (the most recent kept ones). */
+  public synchronized List<FinishedGame> gamesAfter(long after) {
+    EpisodeLog log = running != null ? running.episodes : stoppedEpisodes;
+    return log == null ? List.of() : log.after(after);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+
+  private static ActorStatusView withRunning(ActorStatusView s, boolean running) {
+    return new ActorStatusView(
+        running, s.game(), s.actors(), s.sessions(), s.frames(), s.episodes(), 0, s.meanReturn(),
+        s.meanClippedReturn(), s.epsilon(), s.modelVersion(), "", s.inferenceWaitFraction(), s.replayWaitFraction());
+  }
+
+  private static void closeConnections(ActorLoop loop) {
+    try {
+      loop.sink().close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warnf("actor %d: the replay writer did not close cleanly: %s", loop.index(), e.getMessage());
+    }
+    loop.policy().close();
+  }
+
+  private void closeQuietly(String sessionId) {
+    try {
+      manager.close(sessionId);
+    } catch (RuntimeException alreadyClosed) {
+      // Closed by the idle reaper or a client; nothing left to free.
+    }
+  }
+
+  /** A started pool and its rate window. */
+  private static final class Running {
+    final ActorSettings settings;
+    final List<ActorLoop> loops;
+    final List<Thread> threads;
+    final AtomicLong frames;
+    final EpisodeLog episodes;
+    long sampleNanos = System.nanoTime();
+    long sampleFrames;
+    long sampleInferenceWait;
+    long sampleReplayWait;
+    double framesPerSecond;
+    double inferenceWaitFraction;
+    double replayWaitFraction;
+
+    Running(ActorSettings settings, List<ActorLoop> loops, List<Thread> threads, AtomicLong frames, EpisodeLog episodes) {
+      this.settings = settings;
+      this.loops = loops;
+      this.threads = threads;
+      this.frames = frames;
+      this.episodes = episodes;
+      this.sampleFrames = frames.get();
+    }
+
+    void sample(long now, long frames, long inferenceWait, long replayWait) {
+      long elapsed = now - sampleNanos;
+      if (elapsed < RATE_WINDOW_NANOS) {
+        return;
+      }
+      double actorNanos = (double) elapsed * loops.size();
+      framesPerSecond = (frames - sampleFrames) * 1e9 / elapsed;
+      inferenceWaitFraction = Math.min(1, (inferenceWait - sampleInferenceWait) / actorNanos);
+      replayWaitFraction = Math.min(1, (replayWait - sampleReplayWait) / actorNanos);
+      sampleNanos = now;
+      sampleFrames = frames;
+      sampleInferenceWait = inferenceWait;
+      sampleReplayWait = replayWait;
+    }
+  }
+}
