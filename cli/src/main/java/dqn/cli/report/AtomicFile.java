@@ -1,0 +1,28 @@
+package dqn.cli.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Files that appear whole or not at all: written under a temporary name in the target's directory
+ * (so the rename stays on one file system and is atomic), then renamed over the target. A reader
+ * (an image viewer refreshing the chart) never sees half a file.
+ */
+final class AtomicFile {
+
+  private AtomicFile() {}
+
+  /** A new empty temporary file beside {@code target}, hidden by its leading dot. */
+  static Path tempBeside(Path target) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Files.createDirectories(absolute.getParent());
+    return Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+  }
+
+  /** Renames {@code temp} over {@code target}; replaces an existing target. */
+  static void commit(Path temp, Path target) throws IOException {
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
