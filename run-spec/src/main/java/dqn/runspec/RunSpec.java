@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -429,30 +428,11 @@ public final class RunSpec {
   }
 
   private String closestKey(String key) {
-    return values.keySet().stream()
-        .min(Comparator.comparingInt(known -> editDistance(known, key)))
-        .filter(known -> editDistance(known, key) <= Math.max(3, key.length() / 3))
+    return Suggestions.closest(key, values.keySet(), 1).stream()
+        .filter(known -> Suggestions.editDistance(known, key) <= Math.max(3, key.length() / 3))
         .map(known -> " (did you mean '" + known + "'?)")
+        .findFirst()
         .orElse("");
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   private static Map<String, String> familyDefaults(String game) {

@@ -1,0 +1,90 @@
+package dqn.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local redis-server for the replay, with its append-only file in the run directory, so that a
+ * resumed run finds its replay again.
+ */
+final class RedisServer implements AutoCloseable {
+
+  private final Process process;
+  private final int port;
+
+  private RedisServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static RedisServer start(Path dir, Path log) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    int port = LocalServices.freePort();
+    List<String> command =
+        List.of(
+            "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no");
+    Process process;
+    try {
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot start redis-server (" + e.getMessage() + "): install it (scripts/setup.sh does, or apt-get"
+              + " install redis-server), or train with the in-memory replay (leave out --replay redis)");
+    }
+    RedisServer server = new RedisServer(process, port);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("redis-server exited at start; its log: " + log);
+      }
+      if (server.ping()) {
+        return server;
+      }
+      Thread.sleep(100);
+    }
+    server.close();
+    throw new IllegalStateException("redis-server did not answer PING within 30 s; its log: " + log);
+  }
+
+  String uri() {
+    return "redis://127.0.0.1:" + port + "/0";
+  }
+
+  private boolean ping() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      socket.setSoTimeout(500);
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] answer = new byte[7];
+      int n = in.read(answer);
+      return n > 0 && new String(answer, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  /** SIGTERM: Redis writes its append-only file and exits. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
