@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dqn.testkit.ServiceProcess;
+import dqn.launcher.ServiceProcess;
 import dqn.v1.ActRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

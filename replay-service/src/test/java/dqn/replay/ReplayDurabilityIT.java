@@ -161,7 +161,7 @@ class ReplayDurabilityIT {
 
   @Test
   void anUnreachableRedisStopsTheStartWithItsAddress() throws Exception {
-    int closedPort = dqn.testkit.FreePorts.pick();
+    int closedPort = dqn.launcher.FreePorts.pick();
     ServiceProcess service =
         ServiceProcess.builder(ServiceProcess.moduleJar())
             .environment("DQN_REPLAY_REDIS_URI", "redis://127.0.0.1:" + closedPort)

@@ -86,10 +86,10 @@ public final class ReplayBenchmark {
         builder.environment("JAVA_TOOL_OPTIONS", javaOptions);
       }
       if (Boolean.getBoolean("bench.separateGrpcServer")) {
-        int grpcPort = dqn.testkit.FreePorts.pick();
+        int grpcPort = dqn.launcher.FreePorts.pick();
         builder.port(grpcPort).property("quarkus.grpc.server.use-separate-server", "true")
             .property("quarkus.grpc.server.port", String.valueOf(grpcPort))
-            .property("quarkus.http.port", String.valueOf(dqn.testkit.FreePorts.pick()));
+            .property("quarkus.http.port", String.valueOf(dqn.launcher.FreePorts.pick()));
       }
       try (ServiceProcess service =
           builder

@@ -70,7 +70,7 @@ class RedisReplayContractTest extends ReplayContractTest {
 
   @Test
   void anUnreachableRedisIsUnavailableAfterTheRetries() {
-    int closedPort = dqn.testkit.FreePorts.pick();
+    int closedPort = dqn.launcher.FreePorts.pick();
     var e =
         assertThrows(
             ReplayException.StoreUnavailable.class,
