@@ -131,7 +131,7 @@ final class EvalCommand {
         String game =
             runSpec != null
                 ? runSpec.game()
-                : args.option("game").or(() -> Optional.ofNullable(metadata.getPropertiesMap().get("game"))).orElseThrow(
+                : args.option("game").or(() -> Optional.ofNullable(metadata.getPropertiesMap().get("dqn.game"))).orElseThrow(
                     () -> new Args.UsageException("the model does not say which game it plays: give --game"));
         RunSpec spec = runSpec != null ? runSpec : RunSpec.forGame(game);
         Evaluator.Protocol protocol = Evaluator.Protocol.named(args.option("protocol").orElse("standard"), spec);
@@ -141,7 +141,7 @@ final class EvalCommand {
             metadata.getVersion(), epsilon, protocol.name());
         Evaluator.Result result =
             Evaluator.play(clients::env, clients.inference, game, model, metadata.getVersion(), protocol, games, epsilon, seed, gif);
-        long frames = parseFrames(metadata.getPropertiesMap().get("env_frames"));
+        long frames = parseFrames(metadata.getPropertiesMap().get("dqn.env_frames"));
         report(out, runDir != null ? runDir : workDir, result, frames);
       }
     } finally {

@@ -1,6 +1,8 @@
 package dqn.inference;
 
 import com.google.protobuf.ByteString;
+import dqn.client.Tensors;
+import dqn.client.inference.InferenceClient;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
 import dqn.v1.DType;
@@ -13,19 +15,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** A test's gRPC client of a running inference-service, over a real loopback socket. */
 public final class ApiClient implements AutoCloseable {
@@ -36,6 +35,8 @@ public final class ApiClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final InferenceServiceGrpc.InferenceServiceBlockingStub blocking;
   private final InferenceServiceGrpc.InferenceServiceStub async;
+  // The client library's upload: one implementation of the chunked upload for every caller.
+  private final InferenceClient library;
 
   public ApiClient(int port) {
     this(port, null);
@@ -61,6 +62,8 @@ public final class ApiClient implements AutoCloseable {
     }
     this.blocking = b;
     this.async = a;
+    this.library =
+        InferenceClient.connect("127.0.0.1:" + port, Optional.ofNullable(token), Duration.ofSeconds(60));
   }
 
   public ManagedChannel channel() {
@@ -90,54 +93,12 @@ public final class ApiClient implements AutoCloseable {
 
   /** A header message followed by the file in chunks. */
   public static List<UploadModelRequest> messages(UploadHeader header, byte[] onnx) {
-    List<UploadModelRequest> messages = new ArrayList<>();
-    messages.add(UploadModelRequest.newBuilder().setHeader(header).build());
-    for (int offset = 0; offset < onnx.length; offset += CHUNK_BYTES) {
-      int length = Math.min(CHUNK_BYTES, onnx.length - offset);
-      messages.add(
-          UploadModelRequest.newBuilder()
-              .setChunk(ByteString.copyFrom(onnx, offset, length))
-              .build());
-    }
-    return messages;
+    return InferenceClient.uploadMessages(header, onnx, CHUNK_BYTES);
   }
 
   /** Sends the messages as one upload; throws the call's StatusRuntimeException on failure. */
   public ModelVersionInfo upload(List<UploadModelRequest> messages) {
-    CompletableFuture<ModelVersionInfo> answer = new CompletableFuture<>();
-    StreamObserver<UploadModelRequest> requests =
-        async
-            .withDeadlineAfter(60, TimeUnit.SECONDS)
-            .uploadModel(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ModelVersionInfo info) {
-                    answer.complete(info);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    answer.completeExceptionally(
-                        new IllegalStateException("upload finished without an answer"));
-                  }
-                });
-    messages.forEach(requests::onNext);
-    requests.onCompleted();
-    try {
-      return answer.get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
+    return library.upload(messages);
   }
 
   public ActResponse act(String model, Tensor observations) {
@@ -146,19 +107,15 @@ public final class ApiClient implements AutoCloseable {
   }
 
   public static Tensor uint8(byte[] data, long... shape) {
-    return tensor(DType.DTYPE_UINT8, data, shape);
+    return Tensors.uint8(data, shape);
   }
 
   public static Tensor float32(float[] data, long... shape) {
-    return tensor(DType.DTYPE_FLOAT32, TestModels.littleEndian(data), shape);
+    return Tensors.float32(data, shape);
   }
 
   public static Tensor tensor(DType dtype, byte[] data, long... shape) {
-    Tensor.Builder tensor = Tensor.newBuilder().setDtype(dtype).setData(ByteString.copyFrom(data));
-    for (long d : shape) {
-      tensor.addShape(d);
-    }
-    return tensor.build();
+    return Tensors.tensor(dtype, ByteString.copyFrom(data), shape);
   }
 
   public static float[] qValues(ActResponse response) {
@@ -201,6 +158,7 @@ public final class ApiClient implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    library.close();
     channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
   }
 }

@@ -1,6 +1,8 @@
 package dqn.example.cartpole;
 
-import dqn.example.client.InferenceClient;
+import dqn.client.inference.InferenceClient;
+import java.time.Duration;
+import java.util.Optional;
 import dqn.v1.ModelMetadata;
 import dqn.v1.ModelVersionInfo;
 import java.util.List;
@@ -24,15 +26,9 @@ public final class CartPoleMain {
   public static void main(String[] args) throws InterruptedException {
     String address = args.length > 0 ? args[0] : "127.0.0.1:50054";
     int episodes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    int colon = address.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException("address must be host:port, got " + address);
-    }
-    String host = address.substring(0, colon);
-    int port = Integer.parseInt(address.substring(colon + 1));
-
     try (InferenceClient client =
-        InferenceClient.connect(host, port, System.getenv("DQN_INFERENCE_TOKEN"))) {
+        InferenceClient.connect(
+            address, Optional.ofNullable(System.getenv("DQN_INFERENCE_TOKEN")), Duration.ofSeconds(30))) {
       ModelVersionInfo uploaded =
           client.upload(MODEL, CartPoleModel.onnx(), true, Map.of("uploaded-by", "CartPoleMain"));
       System.out.printf(
@@ -42,7 +38,7 @@ public final class CartPoleMain {
           uploaded.getSizeBytes(),
           uploaded.getSha256());
 
-      ModelMetadata metadata = client.metadata(MODEL);
+      ModelMetadata metadata = client.metadata(MODEL, 0);
       System.out.printf(
           "serving v%d: input %s %s, actions %s%n",
           metadata.getVersion(),

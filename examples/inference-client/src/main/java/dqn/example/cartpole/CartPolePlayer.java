@@ -1,6 +1,8 @@
 package dqn.example.cartpole;
 
-import dqn.example.client.InferenceClient;
+import dqn.client.Tensors;
+import dqn.client.inference.InferenceClient;
+import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,12 @@ public final class CartPolePlayer {
 
   /** The model's greedy action for one observation. */
   public int chooseAction(float[] observation) {
-    ActResponse response = client.act(model, observation, 1, CartPole.OBSERVATION_SIZE);
+    ActResponse response =
+        client.act(
+            ActRequest.newBuilder()
+                .setModel(model)
+                .setObservations(Tensors.float32(observation, 1, CartPole.OBSERVATION_SIZE))
+                .build());
     return response.getActions(0);
   }
 }
