@@ -1,6 +1,5 @@
 package dqn.env.grpc;
 
-import dqn.env.ale.AleEmulator;
 import dqn.env.session.ResetResult;
 import dqn.env.session.Session;
 import dqn.env.session.SessionManager;
@@ -207,8 +206,8 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
         () -> {
           Session session = sessions.get(ProtoMapping.requireSessionId(request.getSessionId()));
           return GetFrameResponse.newBuilder()
-              .setHeight(AleEmulator.SCREEN_HEIGHT)
-              .setWidth(AleEmulator.SCREEN_WIDTH)
+              .setHeight(session.rgbFrameHeight())
+              .setWidth(session.rgbFrameWidth())
               .setRgb(UnsafeByteOperations.unsafeWrap(session.rgbFrame()))
               .build();
         });
