@@ -2,7 +2,6 @@ package dqn.env;
 
 import dqn.env.ale.AleException;
 import dqn.env.ale.AleHome;
-import dqn.env.ale.GameCatalogue;
 import dqn.env.ale.NativeLoader;
 import dqn.env.actors.ActorPool;
 import dqn.env.config.ActorConfig;
@@ -10,6 +9,7 @@ import dqn.env.config.AleConfig;
 import dqn.env.grpc.ConfiguredActors;
 import dqn.env.grpc.GrpcConnections;
 import dqn.env.config.SessionConfig;
+import dqn.env.games.GameCatalogue;
 import dqn.env.session.SessionLimits;
 import dqn.env.session.SessionManager;
 import io.quarkus.runtime.Startup;
@@ -148,11 +148,14 @@ public class EnvBeans {
     }
     NativeLoader.load(home, config.pythonLibrary());
     GameCatalogue catalogue = GameCatalogue.scan(home.romDirectory());
-    if (catalogue.size() == 0) {
+    // A folder without a supported ROM is a wrong setting, though the built-in games would play.
+    if (catalogue.romCount() == 0) {
       throw new IllegalStateException(
           "no ROM in " + home.romDirectory() + " is one ALE supports (dqn.env.rom-directory)");
     }
-    LOG.infof("ALE library %s; %d games in %s", home.library(), catalogue.size(), home.romDirectory());
+    LOG.infof(
+        "ALE library %s; %d games in %s and %d built in", home.library(), catalogue.romCount(),
+        home.romDirectory(), catalogue.size() - catalogue.romCount());
     if (config.catalogueWarmUp()) {
       Thread warmUp = new Thread(catalogue::warmUp, "game-catalogue-warm-up");
       warmUp.setDaemon(true);

@@ -38,6 +38,11 @@ public final class AleEmulator implements AutoCloseable {
     return new AleEmulator(AleNative.create());
   }
 
+  /** Whether ALE knows the ROM file (by its MD5) and can emulate it; ALE must be loaded. */
+  public static boolean supportsRom(Path rom) {
+    return AleNative.supportedRom(rom.toAbsolutePath().toString()) != null;
+  }
+
   public synchronized void setInt(String key, int value) {
     AleNative.setInt(live(), key, value);
   }

@@ -1,6 +1,5 @@
 package dqn.env.grpc;
 
-import dqn.env.ale.AleEmulator;
 import dqn.env.actors.ActorPool;
 import dqn.env.actors.ActorSettings;
 import dqn.env.session.ResetResult;
@@ -218,8 +217,8 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
         () -> {
           Session session = sessions.get(ProtoMapping.requireSessionId(request.getSessionId()));
           return GetFrameResponse.newBuilder()
-              .setHeight(AleEmulator.SCREEN_HEIGHT)
-              .setWidth(AleEmulator.SCREEN_WIDTH)
+              .setHeight(session.rgbFrameHeight())
+              .setWidth(session.rgbFrameWidth())
               .setRgb(UnsafeByteOperations.unsafeWrap(session.rgbFrame()))
               .build();
         });

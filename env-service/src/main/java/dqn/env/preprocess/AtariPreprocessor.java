@@ -3,6 +3,7 @@ package dqn.env.preprocess;
 import dqn.env.ale.AleEmulator;
 import dqn.env.ale.AtariAction;
 import dqn.env.ale.Game;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,23 +24,21 @@ import java.util.SplittableRandom;
  *
  * <p>Owns its emulator; one thread at a time.
  */
-public final class AtariPreprocessor implements AutoCloseable {
+public final class AtariPreprocessor implements GameEnv {
 
   private final AleEmulator ale;
   private final Game game;
+  private final Path rom;
   private final PreprocessOptions options;
-  private final AtariAction[] actions;
+  private final List<AtariAction> actions;
   private final boolean fireOnReset;
   private final AreaResize resize;
   private final AreaResize.Scratch scratch;
-  private final int frameBytes;
 
   // gymnasium's obs_buffer[0] and obs_buffer[1]: uint8 [210, 160] each.
   private final byte[] pooled = new byte[AleEmulator.GRAY_BYTES];
   private final byte[] previous = new byte[AleEmulator.GRAY_BYTES];
-  // Ring of the last frameStack preprocessed frames, uint8 [frameStack, height, width].
-  private final byte[] stack;
-  private int newest;
+  private final FrameStack stack;
 
   private SplittableRandom noopRandom;
   private int lives;
@@ -49,14 +48,14 @@ public final class AtariPreprocessor implements AutoCloseable {
   private boolean episodeOver;
   private boolean endedByLifeLossOnly;
 
-  private AtariPreprocessor(AleEmulator ale, Game game, PreprocessOptions options) {
+  private AtariPreprocessor(AleEmulator ale, Game game, Path rom, PreprocessOptions options) {
     this.ale = ale;
     this.game = game;
+    this.rom = rom;
     this.options = options;
-    List<AtariAction> set = game.actions(options.fullActionSpace());
-    this.actions = set.toArray(AtariAction[]::new);
+    this.actions = game.actions(options.fullActionSpace());
     this.fireOnReset =
-        options.fireOnReset() && actions.length >= 3 && actions[1] == AtariAction.FIRE;
+        options.fireOnReset() && actions.size() >= 3 && actions.get(1) == AtariAction.FIRE;
     this.resize =
         AreaResize.of(
             AleEmulator.SCREEN_HEIGHT,
@@ -64,19 +63,20 @@ public final class AtariPreprocessor implements AutoCloseable {
             options.screenHeight(),
             options.screenWidth());
     this.scratch = resize.newScratch();
-    this.frameBytes = options.frameBytes();
-    this.stack = new byte[options.observationBytes()];
+    this.stack = new FrameStack(options.frameStack(), options.frameBytes());
   }
 
   /**
    * Opens an emulator for the game and starts the first episode as {@code reset(seed)} does.
    * ALE must be loaded.
+   *
+   * @param rom the game's ROM file
    */
-  public static AtariPreprocessor open(Game game, PreprocessOptions options, long seed) {
+  public static AtariPreprocessor open(Game game, Path rom, PreprocessOptions options, long seed) {
     AleEmulator ale = AleEmulator.open();
     try {
       ale.setFloat("repeat_action_probability", options.repeatActionProbability());
-      AtariPreprocessor preprocessor = new AtariPreprocessor(ale, game, options);
+      AtariPreprocessor preprocessor = new AtariPreprocessor(ale, game, rom, options);
       preprocessor.reset(seed);
       return preprocessor;
     } catch (RuntimeException e) {
@@ -89,9 +89,10 @@ public final class AtariPreprocessor implements AutoCloseable {
    * Starts a new episode with reseeded generators: ALE's seed as gymnasium derives it, the ROM
    * reloaded (as gymnasium's {@code reset(seed=...)}), then a full reset.
    */
+  @Override
   public void reset(long seed) {
     ale.setInt("random_seed", GymSeeds.aleSeed(seed));
-    ale.loadRom(game.rom());
+    ale.loadRom(rom);
     noopRandom = new SplittableRandom(Integer.toUnsignedLong(GymSeeds.noopSeed(seed)));
     resetGame();
   }
@@ -100,6 +101,7 @@ public final class AtariPreprocessor implements AutoCloseable {
    * Starts the next episode with the generators running on. After a life-loss terminal the
    * game goes on (one NOOP step, then FIRE); otherwise the game restarts.
    */
+  @Override
   public void reset() {
     if (endedByLifeLossOnly) {
       episodeOver = false;
@@ -110,31 +112,17 @@ public final class AtariPreprocessor implements AutoCloseable {
         return;
       }
       pressFire();
-      fillStackWithNewest();
+      stack.fillWithNewest();
       return;
     }
     resetGame();
   }
 
-  /**
-   * Plays one agent step.
-   *
-   * @param actionIndex index into {@link #actions()}
-   * @throws IllegalArgumentException for an index outside the action set
-   * @throws EpisodeOverException when the episode has ended and needs a reset
-   */
+  @Override
   public StepOutcome step(int actionIndex) {
-    if (actionIndex < 0 || actionIndex >= actions.length) {
-      throw new IllegalArgumentException(
-          "action " + actionIndex + " is outside the action set of " + game.name() + " (0.."
-              + (actions.length - 1) + ")");
-    }
-    if (episodeOver) {
-      throw new EpisodeOverException(
-          "the episode has ended (terminated or truncated): reset before stepping");
-    }
+    requireStep(actionIndex);
     episodeSteps++;
-    StepOutcome outcome = agentStep(actions[actionIndex]);
+    StepOutcome outcome = agentStep(actions.get(actionIndex));
     if (outcome.done()) {
       episodeOver = true;
       endedByLifeLossOnly = !outcome.gameOver() && !outcome.truncated();
@@ -142,36 +130,50 @@ public final class AtariPreprocessor implements AutoCloseable {
     return outcome;
   }
 
-  /** Writes the observation, uint8 [frameStack, height, width] oldest frame first. */
+  @Override
   public void observation(byte[] target, int offset) {
-    int oldest = (newest + 1) % options.frameStack();
-    int head = (options.frameStack() - oldest) * frameBytes;
-    System.arraycopy(stack, oldest * frameBytes, target, offset, head);
-    System.arraycopy(stack, 0, target, offset + head, oldest * frameBytes);
+    stack.observation(target, offset);
   }
 
-  /** Writes the newest preprocessed frame, uint8 [height, width]. */
+  @Override
   public void latestFrame(byte[] target, int offset) {
-    System.arraycopy(stack, newest * frameBytes, target, offset, frameBytes);
+    stack.latestFrame(target, offset);
+  }
+
+  /** 210: ALE's full-resolution screen. */
+  @Override
+  public int rgbScreenHeight() {
+    return AleEmulator.SCREEN_HEIGHT;
+  }
+
+  /** 160: ALE's full-resolution screen. */
+  @Override
+  public int rgbScreenWidth() {
+    return AleEmulator.SCREEN_WIDTH;
   }
 
   /** Writes the current full-resolution screen, uint8 RGB [210, 160, 3]. */
+  @Override
   public void rgbScreen(byte[] target) {
     ale.screenRgb(target);
   }
 
+  @Override
   public List<AtariAction> actions() {
-    return List.of(actions);
+    return actions;
   }
 
+  @Override
   public Game game() {
     return game;
   }
 
+  @Override
   public PreprocessOptions options() {
     return options;
   }
 
+  @Override
   public int lives() {
     return lives;
   }
@@ -180,7 +182,7 @@ public final class AtariPreprocessor implements AutoCloseable {
     return episodeFrames;
   }
 
-  /** The episode has ended and the next call must be a reset. */
+  @Override
   public boolean episodeOver() {
     return episodeOver;
   }
@@ -194,7 +196,7 @@ public final class AtariPreprocessor implements AutoCloseable {
   private void resetGame() {
     restartGame();
     pressFire();
-    fillStackWithNewest();
+    stack.fillWithNewest();
   }
 
   /** gymnasium's AtariPreprocessing.reset: reset_game, 1..noop_max NOOP frames, capture. */
@@ -225,7 +227,7 @@ public final class AtariPreprocessor implements AutoCloseable {
     if (!fireOnReset) {
       return;
     }
-    for (AtariAction action : new AtariAction[] {actions[1], actions[2]}) {
+    for (AtariAction action : List.of(actions.get(1), actions.get(2))) {
       StepOutcome outcome = agentStep(action);
       if (outcome.gameOver() || outcome.truncated()) {
         restartGame();
@@ -294,16 +296,6 @@ public final class AtariPreprocessor implements AutoCloseable {
         }
       }
     }
-    newest = (newest + 1) % options.frameStack();
-    resize.apply(pooled, stack, newest * frameBytes, scratch);
-  }
-
-  /** After a reset the stack holds copies of the reset frame (FrameStackObservation padding). */
-  private void fillStackWithNewest() {
-    for (int slot = 0; slot < options.frameStack(); slot++) {
-      if (slot != newest) {
-        System.arraycopy(stack, newest * frameBytes, stack, slot * frameBytes, frameBytes);
-      }
-    }
+    stack.push((frames, offset) -> resize.apply(pooled, frames, offset, scratch));
   }
 }

@@ -1,29 +1,29 @@
 package dqn.env.session;
 
-import dqn.env.ale.AleEmulator;
 import dqn.env.ale.AtariAction;
 import dqn.env.ale.Game;
-import dqn.env.preprocess.AtariPreprocessor;
 import dqn.env.preprocess.EpisodeOverException;
+import dqn.env.preprocess.GameEnv;
 import dqn.env.preprocess.PreprocessOptions;
 import dqn.env.preprocess.StepOutcome;
 import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * One emulator session: a game with the DQN preprocessing, driven by one caller at a time
- * (calls are serialized on the session). Actor loops can hold a session and call it directly;
- * the gRPC edge reaches it through {@link SessionManager}.
+ * One session: a game with DQN observations (an ALE game with the standard preprocessing, or a
+ * built-in game), driven by one caller at a time (calls are serialized on the session). Actor
+ * loops can hold a session and call it directly; the gRPC edge reaches it through {@link
+ * SessionManager}.
  */
 public final class Session {
 
   private final String id;
-  private final AtariPreprocessor env;
+  private final GameEnv env;
   private final boolean latestFrameOnly;
   private volatile long lastUsedNanos;
   private boolean closed;
 
-  Session(String id, AtariPreprocessor env, boolean latestFrameOnly, long nowNanos) {
+  Session(String id, GameEnv env, boolean latestFrameOnly, long nowNanos) {
     this.id = id;
     this.env = env;
     this.latestFrameOnly = latestFrameOnly;
@@ -67,7 +67,7 @@ public final class Session {
     return env.lives();
   }
 
-  /** Starts a new episode; with a seed the generators are reseeded and the ROM reloaded. */
+  /** Starts a new episode; with a seed the generators are reseeded (and an Atari ROM reloaded). */
   public synchronized ResetResult reset(OptionalLong seed) {
     requireOpen();
     if (seed.isPresent()) {
@@ -101,12 +101,25 @@ public final class Session {
     return new StepResult(id, observationShape(), observation, outcome, resetObservation);
   }
 
-  /** The full-resolution screen, uint8 RGB [210, 160, 3]. */
+  /**
+   * The current screen for viewing, uint8 RGB [{@link #rgbFrameHeight()}, {@link
+   * #rgbFrameWidth()}, 3]: Atari's full resolution [210, 160, 3], a built-in game's frame size.
+   */
   public synchronized byte[] rgbFrame() {
     requireOpen();
-    byte[] rgb = new byte[AleEmulator.RGB_BYTES];
+    byte[] rgb = new byte[env.rgbScreenHeight() * env.rgbScreenWidth() * 3];
     env.rgbScreen(rgb);
     return rgb;
+  }
+
+  /** Height in pixels of {@link #rgbFrame()}. */
+  public int rgbFrameHeight() {
+    return env.rgbScreenHeight();
+  }
+
+  /** Width in pixels of {@link #rgbFrame()}. */
+  public int rgbFrameWidth() {
+    return env.rgbScreenWidth();
   }
 
   public synchronized boolean isClosed() {

@@ -1,8 +1,8 @@
 package dqn.env.session;
 
 import dqn.env.ale.Game;
-import dqn.env.ale.GameCatalogue;
-import dqn.env.preprocess.AtariPreprocessor;
+import dqn.env.games.GameCatalogue;
+import dqn.env.preprocess.GameEnv;
 import dqn.env.preprocess.PreprocessOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,7 +85,7 @@ public final class SessionManager implements AutoCloseable {
     }
     try {
       long chosenSeed = seed.orElseGet(() -> ThreadLocalRandom.current().nextLong());
-      AtariPreprocessor env = AtariPreprocessor.open(known, options, chosenSeed);
+      GameEnv env = catalogue.open(known, options, chosenSeed);
       Session session =
           new Session(UUID.randomUUID().toString(), env, latestFrameOnly, nanoTime.getAsLong());
       sessions.put(session.id(), session);

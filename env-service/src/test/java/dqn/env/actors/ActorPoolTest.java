@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dqn.env.TestAle;
-import dqn.env.ale.GameCatalogue;
+import dqn.env.games.GameCatalogue;
 import dqn.env.preprocess.PreprocessOptions;
 import dqn.env.session.SessionLimits;
 import dqn.env.session.SessionManager;

@@ -2,7 +2,7 @@ package dqn.env.bench;
 
 import dqn.env.TestAle;
 import dqn.env.ale.Game;
-import dqn.env.ale.GameCatalogue;
+import dqn.env.games.GameCatalogue;
 import dqn.env.preprocess.AtariPreprocessor;
 import dqn.env.preprocess.PreprocessOptions;
 import dqn.env.preprocess.StepOutcome;
@@ -120,7 +120,7 @@ public final class EnvThroughputBench {
     PreprocessOptions options = PreprocessOptions.DEFAULTS;
     byte[] observation = new byte[options.observationBytes()];
     SplittableRandom random = new SplittableRandom(0);
-    try (AtariPreprocessor env = AtariPreprocessor.open(pong, options, 0)) {
+    try (AtariPreprocessor env = AtariPreprocessor.open(pong, TestAle.rom("pong"), options, 0)) {
       playInProcess(env, observation, random, WARM_UP_SECONDS);
       double cpuStart = clientCpuSeconds();
       long start = System.nanoTime();

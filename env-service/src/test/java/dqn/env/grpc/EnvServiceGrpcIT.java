@@ -39,7 +39,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pong and Breakout played through the gRPC API of the packaged service, over a real socket. */
+/**
+ * Pong, Breakout and the built-in catch played through the gRPC API of the packaged service, over
+ * a real socket.
+ */
 class EnvServiceGrpcIT {
 
   @TempDir static Path roms;
@@ -68,10 +71,18 @@ class EnvServiceGrpcIT {
   }
 
   @Test
-  void listsTheGamesOfItsRomFolder() {
+  void listsTheGamesOfItsRomFolderAndTheBuiltInOnes() {
     List<dqn.v1.Game> games = server.blocking.listGames(ListGamesRequest.getDefaultInstance()).getGamesList();
-    assertEquals(List.of("breakout", "pong", "space_invaders"), games.stream().map(dqn.v1.Game::getName).toList());
-    dqn.v1.Game pong = games.get(1);
+    assertEquals(
+        List.of("breakout", "catch", "pong", "space_invaders"),
+        games.stream().map(dqn.v1.Game::getName).toList());
+    dqn.v1.Game catchGame = games.get(1);
+    for (List<ActionInfo> actions : List.of(catchGame.getMinimalActionsList(), catchGame.getFullActionsList())) {
+      assertEquals(List.of("NOOP", "LEFT", "RIGHT"), actions.stream().map(ActionInfo::getMeaning).toList());
+      assertEquals(List.of(0, 4, 3), actions.stream().map(ActionInfo::getEmulatorAction).toList());
+      assertEquals(List.of(0, 1, 2), actions.stream().map(ActionInfo::getIndex).toList());
+    }
+    dqn.v1.Game pong = games.get(2);
     assertEquals(
         List.of("NOOP", "FIRE", "RIGHT", "LEFT", "RIGHTFIRE", "LEFTFIRE"),
         pong.getMinimalActionsList().stream().map(ActionInfo::getMeaning).toList());
@@ -123,6 +134,98 @@ class EnvServiceGrpcIT {
     }
     assertTrue(played.gameOvers >= 1, "a random player loses all five lives in 700 steps");
     assertTrue(played.episodeSummaries >= 1);
+  }
+
+  @Test
+  void catchPlaysSixStepEpisodesTheSameForTheSameSeed() throws Exception {
+    // The options of the catch run specification (dqn/runspec/catch.properties).
+    CreateSessionRequest.Builder request =
+        CreateSessionRequest.newBuilder()
+            .setGame("catch")
+            .setSeed(21)
+            .setOptions(
+                PreprocessingOptions.newBuilder().setFrameSkip(1).setFrameStack(2).setFireOnReset(false));
+    CreateSessionResponse first = create(request);
+    CreateSessionResponse second = create(request);
+    assertEquals(List.of(2L, 84L, 84L), first.getObservationShapeList());
+    assertEquals(3, first.getActionsCount());
+    assertEquals(0, first.getLives());
+    assertEquals(0, first.getOptions().getNoopMax(), "catch takes no no-ops");
+    assertEquals(first.getObservation(), second.getObservation());
+
+    // The first session through Step, the second through StepStream, the same actions.
+    SplittableRandom random = new SplittableRandom(13);
+    List<Integer> actions = new ArrayList<>();
+    List<StepResult> unary = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      actions.add(random.nextInt(3));
+      unary.add(step(first.getSessionId(), actions.get(i), true));
+    }
+    LinkedBlockingQueue<StepResponse> streamed = new LinkedBlockingQueue<>();
+    StreamObserver<StepRequest> requests =
+        server.async.stepStream(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(StepResponse response) {
+                streamed.add(response);
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+    for (int action : actions) {
+      requests.onNext(
+          StepRequest.newBuilder()
+              .addActions(
+                  SessionAction.newBuilder().setSessionId(second.getSessionId()).setAction(action).setAutoReset(true))
+              .build());
+    }
+    requests.onCompleted();
+
+    for (int i = 0; i < 60; i++) {
+      StepResult result = unary.get(i);
+      StepResponse other = streamed.poll(30, TimeUnit.SECONDS);
+      assertNotNull(other, "stream answer " + i);
+      StepResult same = other.getResults(0);
+      assertEquals(result.getObservation(), same.getObservation(), "step " + i);
+      assertEquals(result.getReward(), same.getReward());
+      assertEquals(result.getResetObservation(), same.getResetObservation());
+      assertEquals(2 * 84 * 84, result.getObservation().getData().size());
+      boolean end = i % 6 == 5;
+      assertEquals(end, result.getTerminated(), "step " + i);
+      assertEquals(end, result.getGameOver());
+      assertFalse(result.getTruncated() || result.getLifeLost());
+      assertEquals(end, result.hasResetObservation());
+      if (end) {
+        assertEquals(1f, Math.abs(result.getReward()));
+        assertEquals(result.getReward(), (float) result.getEpisode().getEpisodeReturn());
+        assertEquals(6, result.getEpisode().getSteps());
+        assertEquals(6, result.getEpisode().getFrames());
+      } else {
+        assertEquals(0f, result.getReward());
+        assertFalse(result.hasEpisode());
+      }
+    }
+
+    GetFrameResponse frame =
+        server.blocking.getFrame(GetFrameRequest.newBuilder().setSessionId(first.getSessionId()).build());
+    assertEquals(84, frame.getHeight());
+    assertEquals(84, frame.getWidth());
+    assertEquals(84 * 84 * 3, frame.getRgb().size());
+    ResetResponse seeded =
+        server.blocking.reset(ResetRequest.newBuilder().setSessionId(first.getSessionId()).setSeed(21).build());
+    assertEquals(first.getObservation(), seeded.getObservation());
+
+    StatusRuntimeException tooSmall =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> create(CreateSessionRequest.newBuilder().setGame("catch")
+                .setOptions(PreprocessingOptions.newBuilder().setScreenHeight(6))));
+    assertEquals(Status.Code.INVALID_ARGUMENT, tooSmall.getStatus().getCode());
+    assertTrue(tooSmall.getStatus().getDescription().contains("7x7 grid"), tooSmall.getMessage());
   }
 
   @Test

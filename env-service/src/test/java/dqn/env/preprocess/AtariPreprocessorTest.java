@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dqn.env.TestAle;
 import dqn.env.ale.Game;
-import dqn.env.ale.GameCatalogue;
+import dqn.env.games.GameCatalogue;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -38,7 +38,7 @@ class AtariPreprocessorTest {
 
   @Test
   void stackStartsAsCopiesOfTheResetFrameAndShiftsByOneFramePerStep() {
-    try (AtariPreprocessor env = AtariPreprocessor.open(PONG, PreprocessOptions.DEFAULTS, 1)) {
+    try (AtariPreprocessor env = open(PONG, PreprocessOptions.DEFAULTS, 1)) {
       int frame = PreprocessOptions.DEFAULTS.frameBytes();
       byte[] before = new byte[4 * frame];
       env.observation(before, 0);
@@ -60,7 +60,7 @@ class AtariPreprocessorTest {
   @Test
   void lifeLossEndsTheTrainingEpisodeButTheGameGoesOn() {
     PreprocessOptions options = PreprocessOptions.DEFAULTS.withTerminalOnLifeLoss(true);
-    try (AtariPreprocessor env = AtariPreprocessor.open(BREAKOUT, options, 4)) {
+    try (AtariPreprocessor env = open(BREAKOUT, options, 4)) {
       assertEquals(5, env.lives());
       StepOutcome outcome = env.step(0);
       long steps = 1;
@@ -102,7 +102,7 @@ class AtariPreprocessorTest {
   @Test
   void frameCapTruncatesTheEpisode() {
     PreprocessOptions options = PreprocessOptions.DEFAULTS.withNoopMax(0).withMaxEpisodeFrames(101);
-    try (AtariPreprocessor env = AtariPreprocessor.open(PONG, options, 2)) {
+    try (AtariPreprocessor env = open(PONG, options, 2)) {
       StepOutcome outcome = env.step(0);
       while (!outcome.done()) {
         outcome = env.step(0);
@@ -117,8 +117,8 @@ class AtariPreprocessorTest {
 
   @Test
   void seededResetReproducesAFreshStart() {
-    try (AtariPreprocessor env = AtariPreprocessor.open(PONG, TRAINING, 9);
-        AtariPreprocessor fresh = AtariPreprocessor.open(PONG, TRAINING, 9)) {
+    try (AtariPreprocessor env = open(PONG, TRAINING, 9);
+        AtariPreprocessor fresh = open(PONG, TRAINING, 9)) {
       for (int i = 0; i < 50; i++) {
         env.step(i % 6);
       }
@@ -136,13 +136,13 @@ class AtariPreprocessorTest {
 
   @Test
   void rejectsBadActionsAndImpossibleOptions() {
-    try (AtariPreprocessor env = AtariPreprocessor.open(BREAKOUT, PreprocessOptions.DEFAULTS, 1)) {
+    try (AtariPreprocessor env = open(BREAKOUT, PreprocessOptions.DEFAULTS, 1)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> env.step(4));
       assertTrue(e.getMessage().contains("0..3"), e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> env.step(-1));
     }
     try (AtariPreprocessor full =
-        AtariPreprocessor.open(BREAKOUT, PreprocessOptions.DEFAULTS.withFullActionSpace(true), 1)) {
+        open(BREAKOUT, PreprocessOptions.DEFAULTS.withFullActionSpace(true), 1)) {
       assertEquals(18, full.actions().size());
       full.step(17);
     }
@@ -157,13 +157,17 @@ class AtariPreprocessorTest {
         () -> PreprocessOptions.DEFAULTS.withRepeatActionProbability(Float.NaN));
   }
 
+  private static AtariPreprocessor open(Game game, PreprocessOptions options, long seed) {
+    return AtariPreprocessor.open(game, TestAle.rom(game.name()), options, seed);
+  }
+
   private static Run play(Game game, PreprocessOptions options, long seed, int steps) {
     ByteArrayOutputStream observations = new ByteArrayOutputStream();
     float[] rewards = new float[steps];
     int resets = 0;
     byte[] observation = new byte[options.observationBytes()];
     SplittableRandom actions = new SplittableRandom(99);
-    try (AtariPreprocessor env = AtariPreprocessor.open(game, options, seed)) {
+    try (AtariPreprocessor env = open(game, options, seed)) {
       for (int i = 0; i < steps; i++) {
         StepOutcome outcome = env.step(actions.nextInt(env.actions().size()));
         rewards[i] = outcome.reward();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dqn.env.TestAle;
 import dqn.env.ale.AtariAction;
 import dqn.env.ale.Game;
-import dqn.env.ale.GameCatalogue;
+import dqn.env.games.GameCatalogue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ class GymParityTest {
     int maxDifference = 0;
     int lifeLosses = 0;
     int episodes = 0;
-    try (AtariPreprocessor env = AtariPreprocessor.open(game, options, seed)) {
+    try (AtariPreprocessor env = AtariPreprocessor.open(game, TestAle.rom(game.name()), options, seed)) {
       for (int i = 1; i < lines.size(); i++) {
         String[] f = lines.get(i).split("\t");
         String where = gymGame + " line " + i + ": " + lines.get(i);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dqn.env.TestAle;
-import dqn.env.ale.GameCatalogue;
+import dqn.env.games.GameCatalogue;
 import dqn.env.preprocess.EpisodeOverException;
 import dqn.env.preprocess.PreprocessOptions;
 import java.time.Duration;
@@ -123,6 +123,25 @@ class SessionManagerTest {
     assertNotNull(last.resetObservation());
     assertArrayEquals(last.resetObservation(), session.observation());
     session.step(0, true);
+  }
+
+  @Test
+  void playsTheBuiltInCatchLikeAnAtariGame() {
+    Session session = manager.create("catch", OptionalLong.of(5), PreprocessOptions.DEFAULTS, false);
+    assertEquals("catch", session.game().name());
+    assertEquals(3, session.actions().size());
+    assertArrayEquals(new long[] {4, 84, 84}, session.observationShape());
+    assertEquals(84, session.rgbFrameHeight());
+    assertEquals(84 * 84 * 3, session.rgbFrame().length);
+    List<StepResult> steps = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      steps.add(manager.step(List.of(new StepCommand(session.id(), i % 3, true))).get(0));
+    }
+    StepResult last = steps.get(5);
+    assertTrue(last.outcome().terminated());
+    assertEquals(1f, Math.abs(last.outcome().reward()));
+    assertArrayEquals(last.resetObservation(), session.observation());
+    assertTrue(steps.subList(0, 5).stream().noneMatch(step -> step.outcome().done()));
   }
 
   @Test
