@@ -19,7 +19,7 @@ download=$(mktemp -d)
 trap 'rm -rf "$download"' EXIT
 # The wheel is built for CPython 3.11 on manylinux x86-64; only its native library and ROMs are
 # used, so the wheel is fetched for that platform whatever python3 runs pip.
-python3 -m pip download --quiet --no-deps --only-binary=:all: \
+python3 -m pip download --quiet --retries 0 --timeout 5 --no-deps --only-binary=:all: \
   --python-version 3.11 --implementation cp --abi cp311 \
   --platform manylinux_2_28_x86_64 \
   -d "$download" "ale-py==$ALE_VERSION"

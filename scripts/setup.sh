@@ -38,7 +38,7 @@ if [[ ! -f "$stamp" ]]; then
   echo "setup: creating the test reference Python environment in $pyenv"
   rm -rf "$pyenv"
   python3 -m venv "$pyenv"
-  "$pyenv/bin/python" -m pip install --quiet -r "$root/python/requirements-test.txt"
+  "$pyenv/bin/python" -m pip install --quiet --retries 0 --timeout 5 -r "$root/python/requirements-test.txt"
   touch "$stamp"
 fi
 echo "setup: test reference Python ready in $pyenv"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One DQN update at batch 32, DJL (this module) beside PyTorch in Python, alternating so that both
 # see the same machine load. Usage: learner-service/bench/compare.sh [rounds] [threads]
-# The learner runs with its glibc malloc settings (k8s/learner-malloc.env), as train.sh and the k8s
+# The learner runs with its glibc malloc settings (k8s/learner-malloc.env), as ./dqn train and the k8s
 # manifests start it; PyTorch runs as installed and again with the same settings.
 #   PYTHON   interpreter with torch (default: .cache/torchref/bin/python, made with
 #            python3 -m venv .cache/torchref && .cache/torchref/bin/pip install torch)

@@ -46,6 +46,7 @@ class ReplayGrpcIT {
     service =
         ServiceProcess.builder(ServiceProcess.moduleJar())
             .property("dqn.replay.capacity", "10000")
+            .property("dqn.replay.n-step", "1")
             .property("dqn.replay.rate-limiter.min-size-to-sample", "5")
             .property("dqn.replay.rate-limiter.samples-per-insert", "0")
             .start()

@@ -6,7 +6,12 @@ import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Settings of the replay-service, under {@code dqn.replay.} (env: {@code DQN_REPLAY_...}). */
+/**
+ * Settings of the replay-service, under {@code dqn.replay.} (env: {@code DQN_REPLAY_...}). The
+ * experiment's values (capacity, frame shape, n-step, gamma, reward clipping, sampling, priorities,
+ * rate limiter, seed) have no default here: they come from the run specification (DQN_RUN_SPEC,
+ * see the run-spec module), where each is written once.
+ */
 @ConfigMapping(prefix = "dqn.replay")
 public interface ReplayConfig {
 
@@ -15,35 +20,27 @@ public interface ReplayConfig {
   Optional<String> redisUri();
 
   /** Transitions (steps) kept; the oldest are evicted first beyond it. */
-  @WithDefault("1000000")
   int capacity();
 
   /** Height of a frame in pixels (uint8 grayscale). */
-  @WithDefault("84")
   int frameHeight();
 
   /** Width of a frame in pixels. */
-  @WithDefault("84")
   int frameWidth();
 
   /** Frames stacked into one sampled state. */
-  @WithDefault("4")
   int frameStack();
 
   /** n of the n-step returns (1 = the Nature DQN target). */
-  @WithDefault("1")
   int nStep();
 
   /** Discount factor of the n-step returns. */
-  @WithDefault("0.99")
   double gamma();
 
   /** Clip each reward to its sign before summing (Mnih et al. 2015). */
-  @WithDefault("true")
   boolean clipRewards();
 
   /** Sampling mode when a request leaves it unset: uniform or prioritized. */
-  @WithDefault("uniform")
   String sampling();
 
   /** Largest batch a Sample request may ask for. */
@@ -55,7 +52,6 @@ public interface ReplayConfig {
   int maxStepsPerInsert();
 
   /** Seed of the sampling random generator. */
-  @WithDefault("0")
   long seed();
 
   Storage storage();
@@ -76,11 +72,9 @@ public interface ReplayConfig {
   /** Proportional prioritized replay (Schaul et al. 2016). */
   interface Prioritized {
     /** Priority exponent α (0 = uniform). */
-    @WithDefault("0.6")
     double alpha();
 
     /** Initial importance-sampling exponent β, annealed linearly to 1. */
-    @WithDefault("0.4")
     double betaStart();
 
     /** Sample requests over which β reaches 1. */
@@ -95,15 +89,12 @@ public interface ReplayConfig {
   /** Samples-per-insert rate limiter (Reverb's SampleToInsertRatio). */
   interface RateLimiter {
     /** Transitions the replay must hold before the first sample. */
-    @WithDefault("50000")
     long minSizeToSample();
 
     /** Target sampled transitions per inserted transition (DQN: batch 32 every 4 steps); 0 = off. */
-    @WithDefault("8")
     double samplesPerInsert();
 
     /** Slack around the target, in sampled transitions. */
-    @WithDefault("10000")
     double errorBuffer();
   }
 
