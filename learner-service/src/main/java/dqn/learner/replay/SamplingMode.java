@@ -1,9 +1,0 @@
-package dqn.learner.replay;
-
-/** How the replay draws transitions. */
-public enum SamplingMode {
-  /** Every stored transition equally likely; importance weights are all 1. */
-  UNIFORM,
-  /** Proportional to priority^alpha; the learner sends |TD error| back as new priorities. */
-  PRIORITIZED
-}
