@@ -1,6 +1,7 @@
 package dqn.learner;
 
 import ai.djl.Device;
+import dqn.client.replay.GrpcReplayClient;
 import dqn.learner.checkpoint.CheckpointException;
 import dqn.learner.checkpoint.CheckpointStore;
 import dqn.learner.checkpoint.TrainingState;
@@ -9,14 +10,17 @@ import dqn.learner.config.LearnerConfigCheck;
 import dqn.learner.config.Networks;
 import dqn.learner.djl.DjlRuntime;
 import dqn.learner.djl.DjlTrainer;
-import dqn.learner.dqn.EpsilonSchedule;
 import dqn.learner.dqn.Learner;
+import dqn.learner.dqn.ReplayAgreement;
+import dqn.learner.game.ActionSetLookup;
+import dqn.learner.game.GameActions;
+import dqn.learner.grpc.GrpcGameCatalog;
 import dqn.learner.grpc.GrpcModelUploader;
-import dqn.learner.grpc.GrpcReplayClient;
 import dqn.learner.ort.OrtRunner;
 import dqn.learner.replay.PrefetchingSampler;
 import dqn.learner.snapshot.SnapshotDirectory;
 import dqn.learner.snapshot.SnapshotPublisher;
+import dqn.qnetwork.Architecture;
 import dqn.qnetwork.QNetworkSpec;
 import dqn.qnetwork.QNetworkWeights;
 import io.micrometer.core.instrument.Gauge;
@@ -30,14 +34,14 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Builds the learner from configuration when the service starts and closes it (with a final
- * checkpoint) when it stops. A checkpoint that cannot be resumed stops the start with a message
- * that says what to do.
+ * checkpoint) when it stops. The network's actions are the game's, read from the env-service
+ * first (the start waits for it). An unknown game, or a checkpoint that cannot be resumed, stops
+ * the start with a message that says what to do.
  */
 @ApplicationScoped
 public class LearnerBeans {
@@ -64,12 +68,13 @@ public class LearnerBeans {
 
   private Learner build(LearnerConfig config) {
     LearnerConfigCheck.validate(config);
-    LOG.info(LearnerConfigCheck.describe(config));
+    GameActions actions = gameActions(config);
+    LOG.info(LearnerConfigCheck.describe(config, actions));
 
     Device device =
         DjlRuntime.start(
             config.compute().device(), config.compute().intraOpThreads(), config.compute().interOpThreads());
-    QNetworkSpec spec = Networks.spec(config.network());
+    QNetworkSpec spec = Networks.spec(config.network(), actions.count());
     trainer =
         new DjlTrainer(QNetworkWeights.random(spec, config.network().seed()), trainerSettings(config), device);
     TrainingState resumed = resume(config, trainer);
@@ -94,7 +99,7 @@ public class LearnerBeans {
             new SnapshotPublisher.Settings(
                 config.snapshots().modelName().orElse(config.network().game()),
                 config.network().game(),
-                config.network().actionMeanings().orElse(List.of()),
+                actions.meanings(),
                 config.snapshots().maxAbsDiff(),
                 config.snapshots().makeLive()),
             new SnapshotDirectory(config.snapshots().dir(), config.snapshots().keep()),
@@ -106,11 +111,7 @@ public class LearnerBeans {
             sampler,
             publisher,
             new CheckpointStore(config.checkpoints().dir(), config.checkpoints().keep()),
-            new EpsilonSchedule(
-                config.exploration().epsilonStart(),
-                config.exploration().epsilonEnd(),
-                config.exploration().epsilonDecayFrames()),
-            learnerSettings(config),
+            learnerSettings(config, spec),
             config.network().seed(),
             resumed);
     return learner;
@@ -139,9 +140,6 @@ public class LearnerBeans {
     Gauge.builder("learner_td_loss", learner, l -> l.status().loss())
         .description("recent mean TD loss (Huber)")
         .register(metrics);
-    Gauge.builder("learner_epsilon", learner, l -> l.status().epsilon())
-        .description("exploration epsilon for actors at the current frame count")
-        .register(metrics);
     Gauge.builder("learner_data_wait_fraction", learner, l -> l.status().dataWaitFraction())
         .description("share of recent wall time spent waiting for replay data")
         .register(metrics);
@@ -162,6 +160,32 @@ public class LearnerBeans {
     }
     if (uploader != null) {
       uploader.close();
+    }
+  }
+
+  /**
+   * The game's minimal action set from the env-service, waiting for it while it is not up yet. A
+   * SIGTERM during the wait ends it (Quarkus' own shutdown waits for the start to finish).
+   */
+  private static GameActions gameActions(LearnerConfig config) {
+    Thread waiting = Thread.currentThread();
+    Thread stopWaiting = new Thread(waiting::interrupt, "learner-stop-waiting-for-env");
+    Runtime.getRuntime().addShutdownHook(stopWaiting);
+    try (GrpcGameCatalog games = new GrpcGameCatalog(config.envTarget(), config.data().rpcDeadlineMs())) {
+      return ActionSetLookup.resolve(
+          games,
+          config.network().game(),
+          Duration.ofMillis(config.data().backoffInitialMs()),
+          Duration.ofMillis(config.data().backoffMaxMs()));
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(
+          "stopped while waiting for the env-service at " + config.envTarget() + " (dqn.learner.env-target)", e);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopWaiting);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook has run or is running: nothing to remove.
+      }
     }
   }
 
@@ -201,27 +225,29 @@ public class LearnerBeans {
     LearnerConfig.Optimizer o = config.optimizer();
     DjlTrainer.OptimizerSettings optimizer =
         o.kind() == LearnerConfig.OptimizerKind.ADAM
-            ? new DjlTrainer.OptimizerSettings.Adam(
-                o.adam().learningRate(), o.adam().beta1(), o.adam().beta2(), o.adam().epsilon())
-            : new DjlTrainer.OptimizerSettings.CenteredRmsProp(
-                o.rmsprop().learningRate(), o.rmsprop().decay(), o.rmsprop().epsilon());
+            ? new DjlTrainer.OptimizerSettings.Adam(o.learningRate(), o.adam().beta1(), o.adam().beta2(), o.epsilon())
+            : new DjlTrainer.OptimizerSettings.CenteredRmsProp(o.learningRate(), o.rmsprop().decay(), o.epsilon());
     return new DjlTrainer.Settings(
         config.algorithm().doubleDqn(), config.algorithm().huberDelta(), config.algorithm().maxGradNorm(), optimizer);
   }
 
-  static Learner.Settings learnerSettings(LearnerConfig config) {
+  static Learner.Settings learnerSettings(LearnerConfig config, QNetworkSpec spec) {
     LearnerConfig.Algorithm a = config.algorithm();
     return new Learner.Settings(
         a.sampling(),
         a.priorityEpsilon(),
         a.targetSyncPeriodUpdates(),
-        a.learningStartsTransitions(),
-        a.updatePeriodTransitions(),
         config.snapshots().periodUpdates(),
         config.checkpoints().periodUpdates(),
         config.data().framesPerTransition(),
-        a.gamma(),
-        a.nStep(),
+        new ReplayAgreement(
+            a.nStep(),
+            a.gamma(),
+            a.learningStartsTransitions(),
+            a.batchSize(),
+            a.updatePeriodTransitions(),
+            spec.observationShape(),
+            spec.architecture() == Architecture.MLP),
         config.snapshots().probeBatch());
   }
 }

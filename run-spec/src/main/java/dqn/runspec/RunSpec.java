@@ -242,6 +242,9 @@ public final class RunSpec {
     p.put("dqn.learner.network.architecture", get("network.architecture"));
     p.put("dqn.learner.network.dueling", get("network.dueling"));
     p.put("dqn.learner.network.seed", get("seed"));
+    p.put("dqn.learner.network.frame-stack", get("preprocessing.frame-stack"));
+    p.put("dqn.learner.network.frame-height", get("preprocessing.screen-height"));
+    p.put("dqn.learner.network.frame-width", get("preprocessing.screen-width"));
     p.put("dqn.learner.algorithm.batch-size", get("algorithm.batch-size"));
     p.put("dqn.learner.algorithm.gamma", get("algorithm.gamma"));
     p.put("dqn.learner.algorithm.n-step", get("algorithm.n-step"));

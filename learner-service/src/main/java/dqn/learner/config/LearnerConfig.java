@@ -1,5 +1,6 @@
 package dqn.learner.config;
 
+import dqn.client.replay.SamplingMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -7,10 +8,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of the learner in one place, grouped by concern, with the published defaults
- * (Mnih et al. 2015 "Nature" unless a line says otherwise). Each is a property under
+ * Every setting of the learner in one place, grouped by concern. Each is a property under
  * {@code dqn.learner.} and an environment variable, e.g. {@code dqn.learner.algorithm.batch-size}
- * ← {@code DQN_LEARNER_ALGORITHM_BATCH_SIZE}. {@link LearnerConfigCheck} rejects impossible
+ * ← {@code DQN_LEARNER_ALGORITHM_BATCH_SIZE}. The experiment settings have no default here: they
+ * come from the run specification ({@code dqn.run-spec} / {@code DQN_RUN_SPEC}, else the built-in
+ * one for pong; see {@code dqn.runspec.RunSpec#learnerProperties}), so the replay and the learner
+ * derive what they must agree on from one file. {@link LearnerConfigCheck} rejects impossible
  * values at start-up.
  */
 @ConfigMapping(prefix = "dqn.learner")
@@ -19,6 +22,10 @@ public interface LearnerConfig {
   /** Replay-service address, host:port. */
   @WithDefault("127.0.0.1:50052")
   String replayTarget();
+
+  /** Env-service address, host:port; the game's action set is read from it at start. */
+  @WithDefault("127.0.0.1:50051")
+  String envTarget();
 
   /** Inference-service address, host:port; snapshots are uploaded there. */
   @WithDefault("127.0.0.1:50054")
@@ -41,8 +48,6 @@ public interface LearnerConfig {
 
   Optimizer optimizer();
 
-  Exploration exploration();
-
   Data data();
 
   Snapshots snapshots();
@@ -51,26 +56,28 @@ public interface LearnerConfig {
 
   Compute compute();
 
-  /** The Q-network trained. */
+  /**
+   * The Q-network trained. Its actions are the game's minimal action set, as the env-service lists
+   * it (the actors play with that set).
+   */
   interface Network {
     /** nature (Mnih 2015), nips (Mnih 2013) or mlp (small inputs, tests). */
-    @WithDefault("nature")
     String architecture();
 
     /** Dueling head (Wang et al. 2016): Q = V + A - mean(A). */
-    @WithDefault("false")
     boolean dueling();
 
-    /** Number of actions A (Pong's minimal set: 6). */
-    @WithDefault("6")
-    int numActions();
-
-    /** Meaning of each action index, written into the ONNX metadata. */
-    Optional<List<String>> actionMeanings();
-
-    /** Game the agent plays; also the model name snapshots are published under. */
-    @WithDefault("pong")
+    /** Game the agent plays (an env-service game name); also the model name snapshots get. */
     String game();
+
+    /** Frames stacked into one state: the network's input channels; the replay's must match. */
+    int frameStack();
+
+    /** Height of a frame in pixels; the replay's must match. */
+    int frameHeight();
+
+    /** Width of a frame in pixels; the replay's must match. */
+    int frameWidth();
 
     /** Values in one (flattened) observation, for the mlp architecture. */
     Optional<Integer> mlpInputSize();
@@ -80,57 +87,50 @@ public interface LearnerConfig {
     List<Integer> mlpHidden();
 
     /** Seed of the initial weights and of the learner's random number generator. */
-    @WithDefault("1")
     long seed();
   }
 
-  /** The DQN update and its gates. */
+  /**
+   * The DQN update. Its pace is the replay's: its rate limiter serves no sample below
+   * learning-starts-transitions and one batch per update-period-transitions inserted; the learner
+   * checks that the replay's limiter says so before its first update.
+   */
   interface Algorithm {
     /** Transitions per update (minibatch size). */
-    @WithDefault("32")
     int batchSize();
 
     /** Discount the replay's n-step returns must use; checked against the replay's own. */
-    @WithDefault("0.99")
     double gamma();
 
-    /** n of the n-step returns the replay must hand out (1 in Nature); checked like gamma. */
-    @WithDefault("1")
+    /** n of the n-step returns the replay must hand out; checked like gamma. */
     int nStep();
 
     /** Double DQN (van Hasselt et al. 2016): the online network picks a', the target rates it. */
-    @WithDefault("false")
     boolean doubleDqn();
 
-    /**
-     * Updates between hard copies of the online weights into the target network. 2,500 is the
-     * Nature code's 10,000 agent steps at one update per 4 steps.
-     */
-    @WithDefault("2500")
+    /** Updates between hard copies of the online weights into the target network. */
     long targetSyncPeriodUpdates();
 
-    /** Transitions the actors must have inserted before the first update (replay start size). */
-    @WithDefault("50000")
+    /**
+     * Transitions in the replay before the first update (replay start size): the replay's
+     * min_size_to_sample must equal it.
+     */
     long learningStartsTransitions();
 
     /**
-     * One update per this many inserted transitions (Nature: every 4 agent steps); 0 leaves the
-     * pace to the replay's samples-per-insert limiter.
+     * One update per this many inserted transitions: the replay's samples_per_insert must be
+     * batch-size / update-period-transitions.
      */
-    @WithDefault("4")
     int updatePeriodTransitions();
 
     /** Huber loss threshold (Nature's error clipping to [-1, 1]). */
-    @WithDefault("1.0")
     double huberDelta();
 
     /** Maximum global gradient L2 norm; 0 disables clipping. */
-    @WithDefault("10")
     double maxGradNorm();
 
     /** uniform or prioritized sampling; prioritized sends |TD error| back as priorities. */
-    @WithDefault("uniform")
-    dqn.learner.replay.SamplingMode sampling();
+    SamplingMode sampling();
 
     /** Added to |TD error| so no transition's priority reaches 0. */
     @WithDefault("1e-6")
@@ -139,23 +139,22 @@ public interface LearnerConfig {
 
   /** The gradient step. */
   interface Optimizer {
-    /** adam or centered-rmsprop. */
-    @WithDefault("adam")
+    /** adam (as in Rainbow / Dopamine) or centered-rmsprop (as in the Nature paper, Graves 2013). */
     OptimizerKind kind();
 
-    /** Adam as in Rainbow / Dopamine (Hessel et al. 2018). */
+    double learningRate();
+
+    /**
+     * Adam: added to the root of the second moment. Centered RMSProp: added inside the square root
+     * (DeepMind's "min squared gradient", 0.01 in Nature).
+     */
+    double epsilon();
+
     Adam adam();
 
-    /** Centered RMSProp as in the Nature paper (Graves 2013). */
     RmsProp rmsprop();
 
     interface Adam {
-      @WithDefault("6.25e-5")
-      double learningRate();
-
-      @WithDefault("1.5e-4")
-      double epsilon();
-
       @WithDefault("0.9")
       double beta1();
 
@@ -164,30 +163,10 @@ public interface LearnerConfig {
     }
 
     interface RmsProp {
-      @WithDefault("2.5e-4")
-      double learningRate();
-
       /** Decay of the squared and plain gradient averages ("gradient momentum" 0.95). */
       @WithDefault("0.95")
       double decay();
-
-      /** Added inside the square root ("min squared gradient" 0.01). */
-      @WithDefault("0.01")
-      double epsilon();
     }
-  }
-
-  /** The exploration schedule the learner reports for actors. */
-  interface Exploration {
-    @WithDefault("1.0")
-    double epsilonStart();
-
-    @WithDefault("0.1")
-    double epsilonEnd();
-
-    /** Emulator frames over which epsilon falls linearly from start to end. */
-    @WithDefault("1000000")
-    long epsilonDecayFrames();
   }
 
   /** The data path from the replay. */
@@ -196,7 +175,10 @@ public interface LearnerConfig {
     @WithDefault("3")
     int prefetchDepth();
 
-    /** How long one Sample call may wait for the replay's rate limiter, ms. */
+    /**
+     * How long one Sample call may wait in the replay's rate limiter, ms; the call returns as soon
+     * as an insert lets the batch through, and is made again at once when the wait runs out.
+     */
     @WithDefault("1000")
     int sampleTimeoutMs();
 
@@ -204,30 +186,28 @@ public interface LearnerConfig {
     @WithDefault("30000")
     long rpcDeadlineMs();
 
-    /** First retry delay after the replay failed, ms; doubles up to backoff-max-ms. */
+    /** First retry delay after the replay or the env-service failed, ms; doubles up to backoff-max-ms. */
     @WithDefault("200")
     long backoffInitialMs();
 
     @WithDefault("5000")
     long backoffMaxMs();
 
-    /** How often the replay's statistics are read, ms. */
+    /** How often the replay's statistics (insert counter, settings) are read, ms. */
     @WithDefault("1000")
     long statsPeriodMs();
 
     /** Emulator frames per inserted transition (the frame skip), for env-frame counts. */
-    @WithDefault("4")
     int framesPerTransition();
   }
 
   /** ONNX snapshots of the online network. */
   interface Snapshots {
-    /** Directory the ONNX files are kept in. */
+    /** Directory the ONNX files are kept in (the command line puts it in the run directory). */
     @WithDefault("learner-data/snapshots")
     Path dir();
 
     /** Updates between snapshots; 0 takes them only on request. */
-    @WithDefault("5000")
     long periodUpdates();
 
     /** Newest files kept in the directory; older ones are deleted. */
@@ -260,11 +240,11 @@ public interface LearnerConfig {
 
   /** The whole training state, for resuming. */
   interface Checkpoints {
+    /** Directory the checkpoints are kept in (the command line puts it in the run directory). */
     @WithDefault("learner-data/checkpoints")
     Path dir();
 
     /** Updates between checkpoints (one is also written on shutdown); 0 only on shutdown. */
-    @WithDefault("10000")
     long periodUpdates();
 
     /** Newest checkpoints kept. */

@@ -1,5 +1,6 @@
 package dqn.learner.config;
 
+import dqn.learner.game.GameActions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,6 +22,7 @@ public final class LearnerConfigCheck {
   public static void validate(LearnerConfig c) {
     List<String> problems = new ArrayList<>();
     target(problems, "dqn.learner.replay-target", c.replayTarget());
+    target(problems, "dqn.learner.env-target", c.envTarget());
     target(problems, "dqn.learner.inference-target", c.inferenceTarget());
 
     LearnerConfig.Network n = c.network();
@@ -28,15 +30,9 @@ public final class LearnerConfigCheck {
     if (!List.of("nature", "nips", "mlp").contains(arch)) {
       problems.add("dqn.learner.network.architecture must be nature, nips or mlp, got '" + arch + "'");
     }
-    positive(problems, "dqn.learner.network.num-actions", n.numActions());
-    if (n.actionMeanings().isPresent() && n.actionMeanings().get().size() != n.numActions()) {
-      problems.add(
-          "dqn.learner.network.action-meanings lists "
-              + n.actionMeanings().get().size()
-              + " names for "
-              + n.numActions()
-              + " actions");
-    }
+    positive(problems, "dqn.learner.network.frame-stack", n.frameStack());
+    positive(problems, "dqn.learner.network.frame-height", n.frameHeight());
+    positive(problems, "dqn.learner.network.frame-width", n.frameWidth());
     if ("mlp".equals(arch) && n.mlpInputSize().filter(size -> size > 0).isEmpty()) {
       problems.add("dqn.learner.network.mlp-input-size must be set (>= 1) for the mlp architecture");
     }
@@ -58,8 +54,8 @@ public final class LearnerConfigCheck {
     }
     positive(problems, "dqn.learner.algorithm.n-step", a.nStep());
     positive(problems, "dqn.learner.algorithm.target-sync-period-updates", a.targetSyncPeriodUpdates());
-    nonNegative(problems, "dqn.learner.algorithm.learning-starts-transitions", a.learningStartsTransitions());
-    nonNegative(problems, "dqn.learner.algorithm.update-period-transitions", a.updatePeriodTransitions());
+    positive(problems, "dqn.learner.algorithm.learning-starts-transitions", a.learningStartsTransitions());
+    positive(problems, "dqn.learner.algorithm.update-period-transitions", a.updatePeriodTransitions());
     if (!(a.huberDelta() > 0)) {
       problems.add("dqn.learner.algorithm.huber-delta must be > 0, got " + a.huberDelta());
     }
@@ -70,28 +66,24 @@ public final class LearnerConfigCheck {
       problems.add("dqn.learner.algorithm.priority-epsilon must be >= 0, got " + a.priorityEpsilon());
     }
 
-    LearnerConfig.Optimizer.Adam adam = c.optimizer().adam();
-    if (!(adam.learningRate() > 0) || !(adam.epsilon() > 0)) {
-      problems.add("dqn.learner.optimizer.adam.learning-rate and epsilon must be > 0");
+    LearnerConfig.Optimizer o = c.optimizer();
+    if (!(o.learningRate() > 0)) {
+      problems.add("dqn.learner.optimizer.learning-rate must be > 0, got " + o.learningRate());
     }
-    if (!(adam.beta1() >= 0 && adam.beta1() < 1 && adam.beta2() >= 0 && adam.beta2() < 1)) {
+    if (!(o.epsilon() > 0)) {
+      problems.add("dqn.learner.optimizer.epsilon must be > 0, got " + o.epsilon());
+    }
+    if (!(o.adam().beta1() >= 0 && o.adam().beta1() < 1 && o.adam().beta2() >= 0 && o.adam().beta2() < 1)) {
       problems.add("dqn.learner.optimizer.adam.beta1 and beta2 must lie in [0, 1)");
     }
-    LearnerConfig.Optimizer.RmsProp rms = c.optimizer().rmsprop();
-    if (!(rms.learningRate() > 0) || !(rms.epsilon() > 0) || !(rms.decay() >= 0 && rms.decay() < 1)) {
-      problems.add(
-          "dqn.learner.optimizer.rmsprop needs learning-rate > 0, epsilon > 0 and decay in [0, 1)");
+    if (!(o.rmsprop().decay() >= 0 && o.rmsprop().decay() < 1)) {
+      problems.add("dqn.learner.optimizer.rmsprop.decay must lie in [0, 1), got " + o.rmsprop().decay());
     }
-
-    LearnerConfig.Exploration e = c.exploration();
-    if (!(e.epsilonStart() >= 0 && e.epsilonStart() <= 1 && e.epsilonEnd() >= 0 && e.epsilonEnd() <= 1)) {
-      problems.add("dqn.learner.exploration.epsilon-start and epsilon-end must lie in [0, 1]");
-    }
-    nonNegative(problems, "dqn.learner.exploration.epsilon-decay-frames", e.epsilonDecayFrames());
 
     LearnerConfig.Data d = c.data();
     positive(problems, "dqn.learner.data.prefetch-depth", d.prefetchDepth());
-    nonNegative(problems, "dqn.learner.data.sample-timeout-ms", d.sampleTimeoutMs());
+    // A Sample held by the rate limiter is asked again at once: 0 would turn that into polling.
+    positive(problems, "dqn.learner.data.sample-timeout-ms", d.sampleTimeoutMs());
     positive(problems, "dqn.learner.data.rpc-deadline-ms", d.rpcDeadlineMs());
     positive(problems, "dqn.learner.data.backoff-initial-ms", d.backoffInitialMs());
     if (d.backoffMaxMs() < d.backoffInitialMs()) {
@@ -124,49 +116,46 @@ public final class LearnerConfigCheck {
     }
   }
 
-  /** The values in effect, for the log. */
-  public static String describe(LearnerConfig c) {
+  /** The values in effect, with the game's action set, for the log. */
+  public static String describe(LearnerConfig c, GameActions actions) {
     LearnerConfig.Algorithm a = c.algorithm();
+    LearnerConfig.Optimizer o = c.optimizer();
     String optimizer =
-        c.optimizer().kind() == LearnerConfig.OptimizerKind.ADAM
+        o.kind() == LearnerConfig.OptimizerKind.ADAM
             ? String.format(
-                "adam lr=%s eps=%s betas=(%s, %s)",
-                c.optimizer().adam().learningRate(),
-                c.optimizer().adam().epsilon(),
-                c.optimizer().adam().beta1(),
-                c.optimizer().adam().beta2())
+                "adam lr=%s eps=%s betas=(%s, %s)", o.learningRate(), o.epsilon(), o.adam().beta1(), o.adam().beta2())
             : String.format(
-                "centered-rmsprop lr=%s decay=%s eps=%s",
-                c.optimizer().rmsprop().learningRate(),
-                c.optimizer().rmsprop().decay(),
-                c.optimizer().rmsprop().epsilon());
+                "centered-rmsprop lr=%s decay=%s eps=%s", o.learningRate(), o.rmsprop().decay(), o.epsilon());
+    String input =
+        "mlp".equals(c.network().architecture())
+            ? "[" + c.network().mlpInputSize().orElse(0) + "]"
+            : String.format("[%d, %d, %d]", c.network().frameStack(), c.network().frameHeight(), c.network().frameWidth());
     return String.format(
-        "learner settings: replay=%s inference=%s network=%s%s actions=%d game=%s |"
-            + " batch=%d gamma=%s n-step=%d double-dqn=%s target-sync=%d updates learning-starts=%d"
-            + " transitions update-period=%d transitions huber=%s max-grad-norm=%s sampling=%s | %s |"
-            + " epsilon %s->%s over %d frames | prefetch=%d | snapshots every %d updates into %s"
-            + " (upload=%s) | checkpoints every %d updates into %s (keep %d, start-fresh=%s) |"
-            + " device=%s threads=%d/%d",
+        "learner settings: replay=%s env=%s inference=%s | network=%s%s input=%s game=%s actions=%d %s |"
+            + " batch=%d gamma=%s n-step=%d double-dqn=%s target-sync=%d updates huber=%s max-grad-norm=%s"
+            + " sampling=%s | paced by the replay: learning starts at %d transitions, one update per %d"
+            + " inserted | %s | prefetch=%d | snapshots every %d updates into %s (upload=%s) | checkpoints"
+            + " every %d updates into %s (keep %d, start-fresh=%s) | device=%s threads=%d/%d",
         c.replayTarget(),
+        c.envTarget(),
         c.inferenceTarget(),
         c.network().architecture(),
         c.network().dueling() ? "+dueling" : "",
-        c.network().numActions(),
-        c.network().game(),
+        input,
+        actions.game(),
+        actions.count(),
+        actions.meanings(),
         a.batchSize(),
         a.gamma(),
         a.nStep(),
         a.doubleDqn(),
         a.targetSyncPeriodUpdates(),
-        a.learningStartsTransitions(),
-        a.updatePeriodTransitions(),
         a.huberDelta(),
         a.maxGradNorm(),
         a.sampling().name().toLowerCase(),
+        a.learningStartsTransitions(),
+        a.updatePeriodTransitions(),
         optimizer,
-        c.exploration().epsilonStart(),
-        c.exploration().epsilonEnd(),
-        c.exploration().epsilonDecayFrames(),
         c.data().prefetchDepth(),
         c.snapshots().periodUpdates(),
         c.snapshots().dir(),

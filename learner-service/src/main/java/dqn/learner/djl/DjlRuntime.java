@@ -98,7 +98,7 @@ public final class DjlRuntime {
           "%s not set: glibc returns libtorch's freed buffers to the kernel after each update and"
               + " the next one page-faults them back in (1,000-3,000 faults per update at batch"
               + " 32). Start the learner with the settings in k8s/learner-malloc.env, as"
-              + " scripts/train.sh and the k8s manifests do.",
+              + " ./dqn train and the k8s manifests do.",
           String.join(", ", missing));
     }
   }

@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dqn.client.replay.SampledBatch;
 import dqn.learner.dqn.UpdateResult;
-import dqn.learner.replay.SampledBatch;
 import java.util.ArrayList;
 import java.util.List;
 

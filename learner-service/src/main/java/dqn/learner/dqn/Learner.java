@@ -1,11 +1,11 @@
 package dqn.learner.dqn;
 
+import dqn.client.replay.ReplayInfo;
+import dqn.client.replay.SampledBatch;
+import dqn.client.replay.SamplingMode;
 import dqn.learner.checkpoint.CheckpointStore;
 import dqn.learner.checkpoint.TrainingState;
 import dqn.learner.replay.PrefetchingSampler;
-import dqn.learner.replay.ReplayInfo;
-import dqn.learner.replay.SampledBatch;
-import dqn.learner.replay.SamplingMode;
 import dqn.learner.snapshot.ProbeBatch;
 import dqn.learner.snapshot.SnapshotPublisher;
 import dqn.learner.snapshot.SnapshotRecord;
@@ -13,6 +13,7 @@ import dqn.learner.snapshot.SnapshotRejectedException;
 import dqn.qnetwork.QNetworkWeights;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +25,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The learner: one thread that takes batches from the replay and updates the Q-network, with the
- * gates of DQN, periodic snapshots and checkpoints, and a status anyone may read. Requests from
+ * gates of DQN, periodic snapshots and checkpoints, and a status anyone may read. The pace is the
+ * replay's: its samples-per-insert rate limiter hands out a batch as the actors' inserts earn it
+ * (none below its minimum size), and the learner updates on every batch it gets. Requests from
  * other threads (start, pause, snapshot) are queued and run on the learner thread between updates,
  * so the engine is only ever touched by that one thread.
  */
@@ -36,28 +39,40 @@ public final class Learner implements AutoCloseable {
   /** A learner without updates for this long reports WAITING (not on every short gap). */
   private static final long WAITING_AFTER_NANOS = 1_000_000_000L;
 
-  /** Settings of the loop. */
+  /**
+   * Settings of the loop.
+   *
+   * @param replay what the replay must agree on before the first update
+   */
   public record Settings(
       SamplingMode sampling,
       double priorityEpsilon,
       long targetSyncPeriodUpdates,
-      long learningStartsTransitions,
-      int updatePeriodTransitions,
       long snapshotPeriodUpdates,
       long checkpointPeriodUpdates,
       int framesPerTransition,
-      double gamma,
-      int nStep,
+      ReplayAgreement replay,
       int probeBatch) {}
 
-  /** What the gates allow now: an update (and whether the target syncs after it), or a wait. */
-  record Gate(String waitReason, boolean syncTargetAfter) {
+  /**
+   * What the gates allow now: an update (and whether the target syncs after it), a wait, or
+   * nothing ever (the replay disagrees).
+   */
+  record Gate(String waitReason, String refusal, boolean syncTargetAfter) {
+    static Gate update(boolean syncTargetAfter) {
+      return new Gate(null, null, syncTargetAfter);
+    }
+
     static Gate waitFor(String reason) {
-      return new Gate(reason, false);
+      return new Gate(reason, null, false);
+    }
+
+    static Gate refuse(String reason) {
+      return new Gate(null, reason, false);
     }
 
     boolean mayUpdate() {
-      return waitReason == null;
+      return waitReason == null && refusal == null;
     }
   }
 
@@ -65,7 +80,6 @@ public final class Learner implements AutoCloseable {
   private final PrefetchingSampler sampler;
   private final SnapshotPublisher publisher;
   private final CheckpointStore checkpoints;
-  private final EpsilonSchedule epsilon;
   private final ProbeBatch probe;
   private final Settings settings;
   private final long rngState;
@@ -84,10 +98,8 @@ public final class Learner implements AutoCloseable {
   private long lastCheckpointStep;
   private long lastUpdateNanos = System.nanoTime();
   private long lastLogNanos = System.nanoTime();
-  private long insertedAtGateStart = -1;
-  private long updatesAtGateStart;
   private final AtomicReference<Capture> pendingSnapshot = new AtomicReference<>();
-  private boolean replayChecked;
+  private boolean replayAgrees;
 
   /**
    * @param resumed the checkpoint to continue from, or null for a fresh start (already restored
@@ -98,7 +110,6 @@ public final class Learner implements AutoCloseable {
       PrefetchingSampler sampler,
       SnapshotPublisher publisher,
       CheckpointStore checkpoints,
-      EpsilonSchedule epsilon,
       Settings settings,
       long rngState,
       TrainingState resumed) {
@@ -106,7 +117,6 @@ public final class Learner implements AutoCloseable {
     this.sampler = sampler;
     this.publisher = publisher;
     this.checkpoints = checkpoints;
-    this.epsilon = epsilon;
     this.settings = settings;
     this.probe = ProbeBatch.of(engine.spec(), settings.probeBatch());
     this.rngState = resumed != null ? resumed.rngState() : rngState;
@@ -216,7 +226,6 @@ public final class Learner implements AutoCloseable {
         envFrames,
         rates.updatesPerSecond(now, updates),
         lossAverage,
-        (float) epsilon.at(envFrames),
         rates.waitFraction(now, sampler.waitNanos()),
         engine.device(),
         publisher.last());
@@ -263,16 +272,18 @@ public final class Learner implements AutoCloseable {
     ReplayInfo info = sampler.info();
     if (info != null) {
       envFrames = Math.max(envFrames, info.totalInserted() * settings.framesPerTransition());
-      if (!replayChecked && !checkReplay(info)) {
-        return;
-      }
     }
     Gate gate = gates(info);
+    if (gate.refusal() != null) {
+      fail(gate.refusal(), null);
+      return;
+    }
     if (!gate.mayUpdate()) {
       waiting(gate.waitReason());
       Thread.sleep(20);
       return;
     }
+    // Blocks until the replay's rate limiter lets a batch through (or says why it does not).
     PrefetchingSampler.Next next = sampler.next(BATCH_WAIT);
     if (next.batch() == null) {
       waiting(next.waitReason());
@@ -315,63 +326,26 @@ public final class Learner implements AutoCloseable {
   }
 
   /**
-   * DQN's three gates, together. No update before the actors have inserted learning-starts
-   * transitions; then at most one update per update-period inserted transitions, counted from
-   * when this learner first passed the start gate (so a resumed learner does not race to catch up
-   * on data it trained on before); and a hard copy of the online weights into the target network
-   * after every target-sync-period-th update.
+   * DQN's gates, together. Two of the three are the replay's: its rate limiter serves no sample
+   * below its minimum size (the learning start) and then one batch per update period of inserted
+   * transitions, counted on every insert as it arrives, so a burst inserted before the learner looked
+   * earns its updates and a learner resumed beside an empty replay trains again once the replay holds
+   * the learning start. What is left here: before the first update the replay must agree with this
+   * learner on those settings (and on n-step, gamma and the state shape), and after every
+   * target-sync-period-th update the online weights are copied into the target network.
    */
   Gate gates(ReplayInfo info) {
-    boolean needsCounts = settings.learningStartsTransitions() > 0 || settings.updatePeriodTransitions() > 0;
-    if (needsCounts && info == null) {
-      return Gate.waitFor("waiting for the replay's statistics");
-    }
-    if (needsCounts) {
-      long inserted = info.totalInserted();
-      if (inserted < settings.learningStartsTransitions()) {
-        return Gate.waitFor(
-            String.format(
-                "actors have inserted %d of the %d transitions learning starts with",
-                inserted, settings.learningStartsTransitions()));
+    if (!replayAgrees) {
+      if (info == null) {
+        return Gate.waitFor(Objects.requireNonNullElse(sampler.problem(), "waiting for the replay's statistics"));
       }
-      if (settings.updatePeriodTransitions() > 0) {
-        if (insertedAtGateStart < 0) {
-          insertedAtGateStart = inserted;
-          updatesAtGateStart = updateStep;
-        }
-        long allowed = (inserted - insertedAtGateStart) / settings.updatePeriodTransitions() + 1;
-        if (updateStep - updatesAtGateStart >= allowed) {
-          return Gate.waitFor(
-              String.format(
-                  "one update per %d inserted transitions: waiting for actors",
-                  settings.updatePeriodTransitions()));
-        }
+      String disagreement = settings.replay().disagreement(info);
+      if (disagreement != null) {
+        return Gate.refuse(disagreement);
       }
+      replayAgrees = true;
     }
-    boolean syncTarget = (updateStep + 1) % settings.targetSyncPeriodUpdates() == 0;
-    return new Gate(null, syncTarget);
-  }
-
-  /** The replay's n-step returns must be the ones this learner was configured for. */
-  private boolean checkReplay(ReplayInfo info) {
-    replayChecked = true;
-    if (info.nStep() > 0 && info.nStep() != settings.nStep()) {
-      fail(
-          String.format(
-              "the replay hands out %d-step returns; this learner expects %d (dqn.learner.algorithm.n-step)",
-              info.nStep(), settings.nStep()),
-          null);
-      return false;
-    }
-    if (info.gamma() > 0 && Math.abs(info.gamma() - settings.gamma()) > 1e-6) {
-      fail(
-          String.format(
-              "the replay discounts with gamma %s; this learner expects %s (dqn.learner.algorithm.gamma)",
-              info.gamma(), settings.gamma()),
-          null);
-      return false;
-    }
-    return true;
+    return Gate.update((updateStep + 1) % settings.targetSyncPeriodUpdates() == 0);
   }
 
   private float[] priorities(float[] absTdErrors) {
@@ -477,13 +451,12 @@ public final class Learner implements AutoCloseable {
     lastLogNanos = now;
     LearnerStatus s = status();
     LOG.infof(
-        "learner/%s update=%d env_frames=%d updates_per_s=%.1f td_loss=%.4g epsilon=%.3f data_wait=%.2f%s",
+        "learner/%s update=%d env_frames=%d updates_per_s=%.1f td_loss=%.4g data_wait=%.2f%s",
         s.state().name().toLowerCase(),
         s.updateStep(),
         s.envFrames(),
         s.updatesPerSecond(),
         s.loss(),
-        s.epsilon(),
         s.dataWaitFraction(),
         s.reason().isEmpty() ? "" : " (" + s.reason() + ")");
   }

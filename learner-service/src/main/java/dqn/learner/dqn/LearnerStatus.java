@@ -8,7 +8,6 @@ import dqn.learner.snapshot.SnapshotRecord;
  * @param reason why the learner waits or failed; empty while training
  * @param updatesPerSecond recent average
  * @param loss recent mean TD loss
- * @param epsilon exploration ε actors should use at {@code envFrames}
  * @param dataWaitFraction share of recent wall time spent waiting for replay data (0..1)
  * @param lastSnapshot newest published snapshot, or null
  */
@@ -19,7 +18,6 @@ public record LearnerStatus(
     long envFrames,
     double updatesPerSecond,
     float loss,
-    float epsilon,
     double dataWaitFraction,
     String device,
     SnapshotRecord lastSnapshot) {}

@@ -1,6 +1,6 @@
 package dqn.learner.dqn;
 
-import dqn.learner.replay.SampledBatch;
+import dqn.client.replay.SampledBatch;
 import dqn.qnetwork.QNetworkSpec;
 import dqn.qnetwork.QNetworkWeights;
 

@@ -1,111 +1,40 @@
 package dqn.learner.grpc;
 
-import com.google.protobuf.ByteString;
+import dqn.client.inference.InferenceClient;
 import dqn.learner.snapshot.ModelUploader;
-import dqn.v1.InferenceServiceGrpc;
-import dqn.v1.ModelVersionInfo;
-import dqn.v1.UploadHeader;
-import dqn.v1.UploadModelRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import java.util.Optional;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 
-/** Uploads snapshots to the inference-service: a header, then the file in 1 MiB chunks. */
+/** Uploads snapshots to the inference-service through the client library's chunked upload. */
 public final class GrpcModelUploader implements ModelUploader {
 
-  private static final int CHUNK_BYTES = 1 << 20;
-
-  private final String target;
-  private final ManagedChannel channel;
-  private final long deadlineMs;
+  private final InferenceClient client;
 
   /**
    * @param bearerToken sent as {@code authorization: Bearer <token>} when present
    */
   public GrpcModelUploader(String target, long deadlineMs, Optional<String> bearerToken) {
-    this.target = target;
-    this.deadlineMs = deadlineMs;
-    ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(target).usePlaintext();
-    bearerToken.ifPresent(
-        token -> {
-          Metadata headers = new Metadata();
-          headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-          builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
-        });
-    this.channel = builder.build();
+    this.client = InferenceClient.connect(target, bearerToken, Duration.ofMillis(deadlineMs));
   }
 
   @Override
   public long upload(
       String model, byte[] onnxModel, String sha256, Map<String, String> properties, boolean makeLive) {
-    CompletableFuture<ModelVersionInfo> answer = new CompletableFuture<>();
-    StreamObserver<UploadModelRequest> requests =
-        InferenceServiceGrpc.newStub(channel)
-            .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
-            .uploadModel(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ModelVersionInfo value) {
-                    answer.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    answer.completeExceptionally(
-                        new IllegalStateException("the inference-service closed the upload without an answer"));
-                  }
-                });
-    requests.onNext(
-        UploadModelRequest.newBuilder()
-            .setHeader(
-                UploadHeader.newBuilder()
-                    .setModel(model)
-                    .setMakeLive(makeLive)
-                    .setSizeBytes(onnxModel.length)
-                    .setSha256(sha256)
-                    .putAllProperties(properties))
-            .build());
-    for (int offset = 0; offset < onnxModel.length; offset += CHUNK_BYTES) {
-      int length = Math.min(CHUNK_BYTES, onnxModel.length - offset);
-      requests.onNext(
-          UploadModelRequest.newBuilder().setChunk(ByteString.copyFrom(onnxModel, offset, length)).build());
+    if (!sha256.equals(InferenceClient.sha256(onnxModel))) {
+      throw new UploadException("snapshot of " + model + " changed after its SHA-256 was taken", null);
     }
-    requests.onCompleted();
     try {
-      return answer.get(deadlineMs + 1_000, TimeUnit.MILLISECONDS).getVersion();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      String why = cause instanceof StatusRuntimeException s ? s.getStatus().toString() : String.valueOf(cause);
-      throw new UploadException("inference-service at " + target + " did not take the upload: " + why, cause);
-    } catch (TimeoutException e) {
-      throw new UploadException("inference-service at " + target + " did not answer the upload in time", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UploadException("interrupted while uploading to " + target, e);
+      return client.upload(model, onnxModel, makeLive, properties).getVersion();
+    } catch (StatusRuntimeException e) {
+      throw new UploadException(
+          "inference-service at " + client.target() + " did not take the upload: " + e.getStatus(), e);
     }
   }
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    client.close();
   }
 }

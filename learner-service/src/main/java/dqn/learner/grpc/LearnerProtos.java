@@ -19,7 +19,6 @@ final class LearnerProtos {
             .setEnvFrames(s.envFrames())
             .setUpdatesPerSecond(s.updatesPerSecond())
             .setLoss(Float.isNaN(s.loss()) ? 0f : s.loss())
-            .setEpsilon(s.epsilon())
             .setDataWaitFraction(s.dataWaitFraction())
             .setDevice(s.device());
     if (s.lastSnapshot() != null) {

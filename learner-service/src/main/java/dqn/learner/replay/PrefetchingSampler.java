@@ -1,32 +1,43 @@
 package dqn.learner.replay;
 
+import dqn.client.replay.ReplayClient;
+import dqn.client.replay.ReplayInfo;
+import dqn.client.replay.ReplayNotReadyException;
+import dqn.client.replay.ReplayUnavailableException;
+import dqn.client.replay.SampledBatch;
+import dqn.client.replay.SamplingMode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.ArrayList;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps several Sample calls to the replay in flight so the learner rarely waits on the network:
  * {@code depth} fetchers each loop "sample, hand over, sample again", into a queue of {@code depth}
- * ready batches. A fetcher that fails backs off (doubling up to a maximum) and records why, so the
- * learner can say why it is idle. Replay statistics are polled on their own thread, and priority
- * updates are sent in the background.
+ * ready batches. A fetcher the replay's rate limiter held back asks again at once, so one call
+ * always waits in the limiter and gets its batch on the insert that earns it; below the replay's
+ * minimum size it asks again after a pause, and a failing replay is asked again with a backoff
+ * (doubling up to a maximum). Each records why, so the learner can say why it is idle. Replay
+ * statistics are polled on their own thread, and priority updates are sent in the background.
  */
 public final class PrefetchingSampler implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(PrefetchingSampler.class);
 
-  /** Settings of the data path. */
+  /**
+   * Settings of the data path.
+   *
+   * @param sampleTimeoutMs how long one Sample call may wait in the replay's rate limiter (>= 1)
+   */
   public record Settings(
       int batchSize,
       SamplingMode mode,
@@ -37,9 +48,8 @@ public final class PrefetchingSampler implements AutoCloseable {
       Duration statsPeriod) {
 
     public Settings {
-      if (batchSize < 1 || depth < 1 || sampleTimeoutMs < 0) {
-        throw new IllegalArgumentException(
-            "batch size and prefetch depth must be >= 1 and the sample timeout >= 0");
+      if (batchSize < 1 || depth < 1 || sampleTimeoutMs < 1) {
+        throw new IllegalArgumentException("batch size, prefetch depth and sample timeout must be >= 1");
       }
     }
   }
@@ -100,6 +110,11 @@ public final class PrefetchingSampler implements AutoCloseable {
     return new Next(null, reason != null ? reason : "waiting for the replay to hand out a batch");
   }
 
+  /** Why the last call to the replay got no answer or no batch, or null when it did. */
+  public String problem() {
+    return problem.get();
+  }
+
   /** Newest replay statistics, or null before the first answer. */
   public ReplayInfo info() {
     return info.get();
@@ -137,7 +152,9 @@ public final class PrefetchingSampler implements AutoCloseable {
         ready.put(batch);
       } catch (ReplayNotReadyException e) {
         problem.set(e.getMessage());
-        sleep(settings.backoffInitial());
+        if (e.reason() == ReplayNotReadyException.Reason.BELOW_MIN_SIZE) {
+          sleep(settings.backoffInitial());
+        }
       } catch (ReplayUnavailableException e) {
         String previous = problem.getAndSet(e.getMessage());
         if (!e.getMessage().equals(previous)) {

@@ -2,10 +2,10 @@ package dqn.learner.bench;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
+import dqn.client.replay.SampledBatch;
 import dqn.learner.config.LearnerConfig;
 import dqn.learner.djl.DjlRuntime;
 import dqn.learner.djl.DjlTrainer;
-import dqn.learner.replay.SampledBatch;
 import dqn.qnetwork.QNetworkSpec;
 import dqn.qnetwork.QNetworkWeights;
 import java.lang.management.ManagementFactory;

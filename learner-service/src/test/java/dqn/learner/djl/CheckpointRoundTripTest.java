@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dqn.client.replay.SampledBatch;
 import dqn.learner.checkpoint.CheckpointException;
 import dqn.learner.checkpoint.CheckpointStore;
 import dqn.learner.checkpoint.TrainingState;
 import dqn.learner.dqn.EngineState;
-import dqn.learner.replay.SampledBatch;
 import dqn.qnetwork.QNetworkSpec;
 import dqn.qnetwork.QNetworkWeights;
 import java.nio.ByteBuffer;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dqn.client.replay.SampledBatch;
 import dqn.learner.dqn.UpdateResult;
-import dqn.learner.replay.SampledBatch;
 import dqn.qnetwork.InputType;
 import dqn.qnetwork.QNetworkSpec;
 import dqn.qnetwork.QNetworkWeights;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dqn.client.replay.SamplingMode;
 import dqn.learner.checkpoint.CheckpointStore;
 import dqn.learner.config.LearnerConfig;
 import dqn.learner.djl.DjlRuntime;
 import dqn.learner.djl.DjlTrainer;
 import dqn.learner.ort.OrtRunner;
 import dqn.learner.replay.PrefetchingSampler;
-import dqn.learner.replay.SamplingMode;
 import dqn.learner.snapshot.SnapshotDirectory;
 import dqn.learner.snapshot.SnapshotPublisher;
 import dqn.learner.snapshot.SnapshotRecord;
@@ -42,9 +42,16 @@ class LearnerTest {
     DjlRuntime.start(LearnerConfig.DeviceChoice.CPU, 1, 1);
   }
 
+  /** What the tiny replay says of itself. */
+  private static final ReplayAgreement AGREEMENT =
+      new ReplayAgreement(1, GAMMA, TinyMdp.STATES * TinyMdp.ACTIONS, 32, 4, SPEC.observationShape(), true);
+
   private static Learner.Settings settings(long snapshotPeriod, long checkpointPeriod) {
-    return new Learner.Settings(
-        SamplingMode.UNIFORM, 1e-6, 50, 0, 0, snapshotPeriod, checkpointPeriod, 4, GAMMA, 1, 4);
+    return settings(snapshotPeriod, checkpointPeriod, AGREEMENT);
+  }
+
+  private static Learner.Settings settings(long snapshotPeriod, long checkpointPeriod, ReplayAgreement replay) {
+    return new Learner.Settings(SamplingMode.UNIFORM, 1e-6, 50, snapshotPeriod, checkpointPeriod, 4, replay, 4);
   }
 
   private Learner learner(TinyMdp replay, DjlTrainer trainer, Learner.Settings settings) {
@@ -57,7 +64,7 @@ class LearnerTest {
         new PrefetchingSampler(
             replay,
             new PrefetchingSampler.Settings(
-                32, SamplingMode.UNIFORM, prefetch, 0, Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(50)));
+                32, SamplingMode.UNIFORM, prefetch, 1, Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(50)));
     SnapshotPublisher publisher =
         new SnapshotPublisher(
             new SnapshotPublisher.Settings("tiny", "tiny-mdp", List.of("ADVANCE", "QUIT"), 1e-4, true),
@@ -69,7 +76,6 @@ class LearnerTest {
         sampler,
         publisher,
         new CheckpointStore(dir.resolve("checkpoints"), 2),
-        new EpsilonSchedule(1.0, 0.1, 1_000_000),
         settings,
         1,
         null);
@@ -159,6 +165,26 @@ class LearnerTest {
         learner.close();
       }
       assertEquals(List.of(), new CheckpointStore(dir.resolve("checkpoints"), 2).list(), "no checkpoint of a failed learner");
+    }
+  }
+
+  @Test
+  void aReplayThatDisagreesStopsTheLearnerBeforeItsFirstUpdate() throws Exception {
+    TinyMdp replay = new TinyMdp(GAMMA, 14);
+    ReplayAgreement threeStep = new ReplayAgreement(3, GAMMA, TinyMdp.STATES * TinyMdp.ACTIONS, 32, 4, SPEC.observationShape(), true);
+    try (DjlTrainer trainer = trainer()) {
+      Learner learner = learner(replay, trainer, settings(0, 0, threeStep));
+      try {
+        learner.start();
+        await(learner, () -> learner.status().state() == LearnerState.FAILED, Duration.ofSeconds(30), "FAILED");
+        LearnerStatus status = learner.status();
+        assertEquals(0, status.updateStep());
+        assertTrue(
+            status.reason().contains("dqn.replay.n-step") && status.reason().contains("dqn.learner.algorithm.n-step"),
+            status.reason());
+      } finally {
+        learner.close();
+      }
     }
   }
 

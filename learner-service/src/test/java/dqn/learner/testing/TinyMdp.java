@@ -1,9 +1,9 @@
 package dqn.learner.testing;
 
-import dqn.learner.replay.ReplayClient;
-import dqn.learner.replay.ReplayInfo;
-import dqn.learner.replay.SampledBatch;
-import dqn.learner.replay.SamplingMode;
+import dqn.client.replay.ReplayClient;
+import dqn.client.replay.ReplayInfo;
+import dqn.client.replay.SampledBatch;
+import dqn.client.replay.SamplingMode;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,13 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * chain, one-hot encoded as uint8 (255 = on) in a vector of 4; two actions. "Advance" (0) moves on
  * with reward 0, and from the last state ends the episode with reward 1. "Quit" (1) ends it at
  * once with reward 0.1. With discount γ: Q*(s2) = (1, 0.1), Q*(s1) = (γ, 0.1), Q*(s0) = (γ², 0.1).
- * Every (state, action) transition is equally likely in a sample.
+ * Every (state, action) transition is equally likely in a sample, and samples are never held back;
+ * {@link #info} describes a replay of the whole MDP with the Nature pace (batch 32 per 4 inserts).
  */
 public final class TinyMdp implements ReplayClient {
 
   public static final int STATES = 3;
   public static final int OBSERVATION_SIZE = 4;
   public static final int ACTIONS = 2;
+  public static final double SAMPLES_PER_INSERT = 32 / 4.0;
 
   private final float gamma;
   private final SplittableRandom random;
@@ -86,7 +88,8 @@ public final class TinyMdp implements ReplayClient {
 
   @Override
   public ReplayInfo info() {
-    return new ReplayInfo(STATES * ACTIONS, 1_000_000, 0, 1, gamma, new long[] {OBSERVATION_SIZE});
+    return new ReplayInfo(
+        STATES * ACTIONS, 1_000_000, STATES * ACTIONS, SAMPLES_PER_INSERT, 1, gamma, new long[] {OBSERVATION_SIZE});
   }
 
   /** Batches handed out so far. */

@@ -1,14 +1,8 @@
-package dqn.learner.grpc;
+package dqn.client.replay;
 
 import com.google.protobuf.ByteString;
 import dqn.frames.FrameStacks;
 import dqn.frames.Lz4FrameCodec;
-import dqn.learner.replay.ReplayClient;
-import dqn.learner.replay.ReplayInfo;
-import dqn.learner.replay.ReplayNotReadyException;
-import dqn.learner.replay.ReplayUnavailableException;
-import dqn.learner.replay.SampledBatch;
-import dqn.learner.replay.SamplingMode;
 import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
 import dqn.v1.GetStatsRequest;
@@ -19,39 +13,42 @@ import dqn.v1.SampleResponse;
 import dqn.v1.StateEncoding;
 import dqn.v1.Tensor;
 import dqn.v1.UpdatePrioritiesRequest;
+import dqn.client.Channels;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The replay-service over gRPC: proto ↔ domain conversion and status ↔ exception mapping. */
+/**
+ * The replay-service over gRPC: proto ↔ domain conversion and status ↔ exception mapping. Batches
+ * are asked for as LZ4 frames (each frame once, compressed as stored; about 45 KB for 32 Atari
+ * transitions) and the stacked states rebuilt here.
+ */
 public final class GrpcReplayClient implements ReplayClient {
 
-  private static final int MAX_MESSAGE_BYTES = 256 << 20;
   private static final Lz4FrameCodec CODEC = new Lz4FrameCodec();
 
   private final String target;
   private final ManagedChannel channel;
-  private final long deadlineMs;
+  private final long rpcDeadlineMs;
 
-  public GrpcReplayClient(String target, long deadlineMs) {
+  /**
+   * A client of the replay-service at {@code target} (host:port, plaintext).
+   *
+   * @param rpcDeadlineMs deadline of each call, including a Sample's wait in the rate limiter
+   */
+  public GrpcReplayClient(String target, long rpcDeadlineMs) {
+    this.channel = Channels.open(target, Optional.empty());
     this.target = target;
-    this.deadlineMs = deadlineMs;
-    // Batches come as compressed frames (about 45 KB for 32 Atari transitions); the limit is for
-    // large batches and for replays that answer with stacked states.
-    this.channel =
-        ManagedChannelBuilder.forTarget(target)
-            .usePlaintext()
-            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-            .build();
+    this.rpcDeadlineMs = rpcDeadlineMs;
   }
 
   private ReplayServiceGrpc.ReplayServiceBlockingStub stub() {
-    return ReplayServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+    return ReplayServiceGrpc.newBlockingStub(channel).withDeadlineAfter(rpcDeadlineMs, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -101,6 +98,7 @@ public final class GrpcReplayClient implements ReplayClient {
         stats.getSize(),
         stats.getTotalInserted(),
         stats.getRateLimiter().getMinSizeToSample(),
+        stats.getRateLimiter().getSamplesPerInsert(),
         stats.getNStep(),
         stats.getGamma(),
         stats.getObservationShapeList().stream().mapToLong(Long::longValue).toArray());
@@ -234,7 +232,10 @@ public final class GrpcReplayClient implements ReplayClient {
     Status status = e.getStatus();
     String detail = status.getDescription() != null ? status.getDescription() : status.getCode().toString();
     return switch (status.getCode()) {
-      case FAILED_PRECONDITION, RESOURCE_EXHAUSTED -> new ReplayNotReadyException("replay holds samples back: " + detail);
+      case FAILED_PRECONDITION -> new ReplayNotReadyException(
+          ReplayNotReadyException.Reason.BELOW_MIN_SIZE, "replay holds samples back: " + detail);
+      case RESOURCE_EXHAUSTED -> new ReplayNotReadyException(
+          ReplayNotReadyException.Reason.RATE_LIMITED, "replay holds samples back: " + detail);
       default -> new ReplayUnavailableException(
           "replay-service at " + target + " failed " + call + " (" + status.getCode() + "): " + detail, e);
     };

@@ -1,6 +1,6 @@
-package dqn.learner.replay;
+package dqn.client.replay;
 
-/** The replay-service cannot be reached or failed the call; the learner backs off and retries. */
+/** The replay-service cannot be reached or failed the call; callers back off and retry. */
 public class ReplayUnavailableException extends RuntimeException {
 
   public ReplayUnavailableException(String message, Throwable cause) {

@@ -1,4 +1,4 @@
-package dqn.learner.replay;
+package dqn.client.replay;
 
 import java.nio.ByteBuffer;
 

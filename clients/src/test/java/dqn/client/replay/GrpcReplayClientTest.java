@@ -1,27 +1,41 @@
-package dqn.learner.grpc;
+package dqn.client.replay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dqn.frames.Lz4FrameCodec;
-import dqn.learner.replay.PrefetchingSampler;
-import dqn.learner.replay.SampledBatch;
-import dqn.learner.replay.SamplingMode;
-import dqn.launcher.FreePorts;
 import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
+import dqn.v1.GetStatsRequest;
+import dqn.v1.ReplayServiceGrpc;
+import dqn.v1.ReplayStats;
+import dqn.v1.SampleRequest;
 import dqn.v1.SampleResponse;
 import dqn.v1.Tensor;
-import java.time.Duration;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** Sample answers turned into batches, and the replay's refusals into exceptions that say why. */
 class GrpcReplayClientTest {
+
+  private final List<Server> servers = new ArrayList<>();
+
+  @AfterEach
+  void stopServers() {
+    servers.forEach(Server::shutdownNow);
+  }
 
   private static Tensor states(int n, DType type) {
     return Tensor.newBuilder()
@@ -113,25 +127,61 @@ class GrpcReplayClientTest {
     assertTrue(returns.getMessage().contains("returns"), returns.getMessage());
   }
 
+  /** A replay that answers every call with {@code status}. */
+  private GrpcReplayClient answering(Status status) throws Exception {
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                new ReplayServiceGrpc.ReplayServiceImplBase() {
+                  @Override
+                  public void sample(SampleRequest request, StreamObserver<SampleResponse> response) {
+                    response.onError(status.asRuntimeException());
+                  }
+
+                  @Override
+                  public void getStats(GetStatsRequest request, StreamObserver<ReplayStats> response) {
+                    response.onError(status.asRuntimeException());
+                  }
+                })
+            .build()
+            .start();
+    servers.add(server);
+    return new GrpcReplayClient("127.0.0.1:" + server.getPort(), 2_000);
+  }
+
   @Test
-  void unreachableReplayIsReportedAsTheReasonToWait() throws Exception {
-    String target = "127.0.0.1:" + FreePorts.pick();
-    try (GrpcReplayClient client = new GrpcReplayClient(target, 2_000);
-        PrefetchingSampler sampler =
-            new PrefetchingSampler(
-                client,
-                new PrefetchingSampler.Settings(
-                    32, SamplingMode.UNIFORM, 2, 0, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMillis(100)))) {
-      sampler.start();
-      PrefetchingSampler.Next next = sampler.next(Duration.ofMillis(300));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!next.waitReason().contains("UNAVAILABLE") && System.nanoTime() < deadline) {
-        next = sampler.next(Duration.ofMillis(100));
-      }
-      assertNull(next.batch());
-      assertNotNull(next.waitReason());
-      assertTrue(next.waitReason().contains(target) && next.waitReason().contains("UNAVAILABLE"), next.waitReason());
-      assertTrue(sampler.waitNanos() > 0);
+  void heldBackSamplesSayWhyAndWhenToAskAgain() throws Exception {
+    try (GrpcReplayClient client =
+        answering(Status.FAILED_PRECONDITION.withDescription("the replay holds 10 transitions; sampling starts at 64"))) {
+      ReplayNotReadyException e =
+          assertThrows(ReplayNotReadyException.class, () -> client.sample(32, SamplingMode.UNIFORM, 1000));
+      assertEquals(ReplayNotReadyException.Reason.BELOW_MIN_SIZE, e.reason());
+      assertTrue(e.getMessage().contains("sampling starts at 64"), e.getMessage());
+    }
+    try (GrpcReplayClient client =
+        answering(Status.RESOURCE_EXHAUSTED.withDescription("the rate limiter held the sample longer than timeout_ms=1000"))) {
+      ReplayNotReadyException e =
+          assertThrows(ReplayNotReadyException.class, () -> client.sample(32, SamplingMode.UNIFORM, 1000));
+      assertEquals(ReplayNotReadyException.Reason.RATE_LIMITED, e.reason());
+      assertTrue(e.getMessage().contains("timeout_ms=1000"), e.getMessage());
+    }
+    try (GrpcReplayClient client = answering(Status.INTERNAL.withDescription("store failed"))) {
+      ReplayUnavailableException e = assertThrows(ReplayUnavailableException.class, client::info);
+      assertTrue(e.getMessage().contains("in-process") && e.getMessage().contains("GetStats"), e.getMessage());
+    }
+  }
+
+  @Test
+  void unreachableReplayNamesItsAddress() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort(); // closed again below: nothing listens there
+    }
+    String target = "127.0.0.1:" + port;
+    try (GrpcReplayClient client = new GrpcReplayClient(target, 2_000)) {
+      ReplayUnavailableException e =
+          assertThrows(ReplayUnavailableException.class, () -> client.sample(32, SamplingMode.UNIFORM, 0));
+      assertTrue(e.getMessage().contains(target) && e.getMessage().contains("UNAVAILABLE"), e.getMessage());
     }
   }
 }
