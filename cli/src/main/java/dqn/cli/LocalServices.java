@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The services a command starts on this machine: each a separate {@code java -jar} process on a
@@ -44,6 +45,17 @@ final class LocalServices implements AutoCloseable {
     return jar;
   }
 
+  /**
+   * The ALE folder scripts/fetch-ale.sh makes in the repository, for an env-service that runs in a
+   * run directory (it looks above its working directory otherwise), unless DQN_ALE_HOME says.
+   */
+  private static Optional<Path> aleHome(String module) {
+    Path fetched = home().resolve(".cache/ale");
+    return module.equals("env-service") && System.getenv("DQN_ALE_HOME") == null && Files.isDirectory(fetched)
+        ? Optional.of(fetched)
+        : Optional.empty();
+  }
+
   /** A fresh free loopback port for a service. */
   static int freePort() {
     return FreePorts.pick();
@@ -60,6 +72,7 @@ final class LocalServices implements AutoCloseable {
               .workingDirectory(logDir);
       spec.properties().forEach(builder::property);
       spec.environment().forEach(builder::environment);
+      aleHome(spec.module()).ifPresent(home -> builder.environment("DQN_ALE_HOME", home.toString()));
       started.put(spec.module(), builder.start());
     }
     for (Spec spec : specs) {

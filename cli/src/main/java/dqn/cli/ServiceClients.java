@@ -36,6 +36,11 @@ final class ServiceClients implements AutoCloseable {
     return EnvServiceGrpc.newBlockingStub(env).withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS);
   }
 
+  /** For StopActors, which waits until the replay has taken every step the actors sent. */
+  EnvServiceGrpc.EnvServiceBlockingStub envStopping() {
+    return EnvServiceGrpc.newBlockingStub(env).withDeadlineAfter(2, TimeUnit.MINUTES);
+  }
+
   ReplayServiceGrpc.ReplayServiceBlockingStub replay() {
     return ReplayServiceGrpc.newBlockingStub(replay).withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS);
   }

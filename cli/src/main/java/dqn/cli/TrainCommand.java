@@ -372,7 +372,8 @@ final class TrainCommand {
                 replay.getSize(),
                 actors.getModelVersion());
         line.show(row, learner, actors, now - startNanos);
-        if (now - lastRowNanos >= progressNanos) {
+        budgetReached = actors.getFrames() >= spec.budgetFrames();
+        if (now - lastRowNanos >= progressNanos || budgetReached) {
           csv.append(row);
           lastRowNanos = now;
           line.plain(row, learner, actors, now - startNanos);
@@ -381,15 +382,13 @@ final class TrainCommand {
           chart(runDir, name);
           lastChartNanos = now;
         }
-        if (actors.getFrames() >= spec.budgetFrames()) {
-          budgetReached = true;
-          csv.append(row);
+        if (budgetReached) {
           break;
         }
       }
       line.finish();
       out.println(budgetReached ? "train: frame budget reached; stopping the actors" : "train: stopping (Ctrl-C): the actors first");
-      ActorStatus stopped = clients.env().stopActors(StopActorsRequest.getDefaultInstance());
+      ActorStatus stopped = clients.envStopping().stopActors(StopActorsRequest.getDefaultInstance());
       out.printf("train: actors stopped at %,d frames, %,d games%n", stopped.getFrames(), stopped.getEpisodes());
       try {
         SnapshotInfo snapshot = clients.learner().snapshotNow(SnapshotNowRequest.getDefaultInstance());

@@ -221,6 +221,12 @@ public final class ReplayWriter implements AutoCloseable {
       if (call != null && call.failed) {
         reconnect();
       } else {
+        // Steps still pending are sent, or many streams could hold the room with nothing to ack.
+        for (Stream s : streams.values()) {
+          if (!s.pending.isEmpty()) {
+            send(s);
+          }
+        }
         changed.awaitNanos(POLL_NANOS);
       }
     }

@@ -167,7 +167,7 @@ class GrpcReplayClientTest {
     }
     try (GrpcReplayClient client = answering(Status.INTERNAL.withDescription("store failed"))) {
       ReplayUnavailableException e = assertThrows(ReplayUnavailableException.class, client::info);
-      assertTrue(e.getMessage().contains("in-process") && e.getMessage().contains("GetStats"), e.getMessage());
+      assertTrue(e.getMessage().contains("replay-service at 127.0.0.1:") && e.getMessage().contains("GetStats"), e.getMessage());
     }
   }
 

@@ -189,6 +189,19 @@ class ReplayWriterTest {
   }
 
   @Test
+  void manyStreamsWithPartlyFilledRequestsNeverHoldTheRoomForever() throws Exception {
+    try (ReplayWriter w = writer(32, 40)) {
+      for (int t = 0; t < 20; t++) {
+        for (int stream = 0; stream < 8; stream++) {
+          w.append("actor-" + stream, t == 0, 0, 0f, false, false, new byte[] {(byte) t});
+        }
+      }
+      w.flush(Duration.ofSeconds(10));
+      assertEquals(160, w.ackedSteps());
+    }
+  }
+
+  @Test
   void appendWaitsWhileTheReplayHoldsAcknowledgementsBack() throws Exception {
     replay.acks = new Semaphore(0);
     try (ReplayWriter w = writer(2, 6)) {

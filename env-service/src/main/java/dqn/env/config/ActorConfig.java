@@ -35,8 +35,12 @@ public interface ActorConfig {
   @WithDefault("32")
   int replayStepsPerRequest();
 
-  /** Steps an actor holds unacknowledged before it waits for the replay. */
-  @WithDefault("4096")
+  /**
+   * Steps an actor holds unacknowledged before it waits for the replay: two requests per session of
+   * the default 8, so that the replay's rate limiter holds the actors back within a few steps and
+   * a stop flushes quickly.
+   */
+  @WithDefault("512")
   int replayMaxUnackedSteps();
 
   /** Prefix of the replay stream ids. */
