@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The services a command starts on this machine: each a separate {@code java -jar} process on a
@@ -26,9 +27,13 @@ final class LocalServices implements AutoCloseable {
 
   private final Path logDir;
   private final Map<String, ServiceProcess> started = new LinkedHashMap<>();
+  // For kill(), which may run on a signal or shutdown thread while stop() holds the lock.
+  private final List<ServiceProcess> everStarted = new CopyOnWriteArrayList<>();
 
   LocalServices(Path logDir) {
     this.logDir = logDir;
+    // The services run in sessions of their own: should this JVM end any other way, they end too.
+    Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "stop-services"));
   }
 
   /** The repository root (the ./dqn launcher sets dqn.home). */
@@ -62,18 +67,21 @@ final class LocalServices implements AutoCloseable {
   }
 
   /** Starts the services in parallel and waits until each answers SERVING. */
-  void start(List<Spec> specs, Map<String, Integer> ports) throws IOException, InterruptedException {
+  synchronized void start(List<Spec> specs, Map<String, Integer> ports) throws IOException, InterruptedException {
     for (Spec spec : specs) {
       ServiceProcess.Builder builder =
           ServiceProcess.builder(jar(spec.module()))
               .port(ports.get(spec.module()))
               .maxHeap(spec.maxHeap())
               .log(logDir.resolve(spec.module() + ".log"))
-              .workingDirectory(logDir);
+              .workingDirectory(logDir)
+              .ownSession();
       spec.properties().forEach(builder::property);
       spec.environment().forEach(builder::environment);
       aleHome(spec.module()).ifPresent(home -> builder.environment("DQN_ALE_HOME", home.toString()));
-      started.put(spec.module(), builder.start());
+      ServiceProcess process = builder.start();
+      started.put(spec.module(), process);
+      everStarted.add(process);
     }
     for (Spec spec : specs) {
       ServiceProcess process = started.get(spec.module());
@@ -101,7 +109,7 @@ final class LocalServices implements AutoCloseable {
   }
 
   /** Ends every service (SIGTERM, then SIGKILL after {@code grace}), the last started first. */
-  void stop(Duration grace) throws InterruptedException {
+  synchronized void stop(Duration grace) throws InterruptedException {
     List<ServiceProcess> processes = new ArrayList<>(started.values());
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).stop(grace);
@@ -111,7 +119,7 @@ final class LocalServices implements AutoCloseable {
 
   /** Ends every service at once (SIGKILL). */
   void kill() {
-    for (ServiceProcess process : started.values()) {
+    for (ServiceProcess process : everStarted) {
       try {
         process.kill();
       } catch (InterruptedException e) {

@@ -28,9 +28,10 @@ final class RedisServer implements AutoCloseable {
   static RedisServer start(Path dir, Path log) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int port = LocalServices.freePort();
+    // setsid: a Ctrl-C at the terminal reaches the command line only, which stops Redis last.
     List<String> command =
         List.of(
-            "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+            "setsid", "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
             "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no");
     Process process;
     try {
@@ -45,6 +46,7 @@ final class RedisServer implements AutoCloseable {
               + " install redis-server), or train with the in-memory replay (leave out --replay redis)");
     }
     RedisServer server = new RedisServer(process, port);
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-redis"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

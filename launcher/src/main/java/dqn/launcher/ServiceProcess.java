@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(100);
+  /** util-linux's setsid; it execs in place, so the process is the service's JVM itself. */
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private final Process process;
   private final Path log;
@@ -153,6 +155,7 @@ public final class ServiceProcess implements AutoCloseable {
     private String maxHeap = "1g";
     private Path log;
     private Path workingDirectory;
+    private boolean ownSession;
 
     private Builder(Path jar) {
       this.jar = jar;
@@ -186,6 +189,15 @@ public final class ServiceProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs the service in a session of its own (setsid), so that a Ctrl-C at the terminal reaches
+     * only the program that started it, which then stops the service in order.
+     */
+    public Builder ownSession() {
+      this.ownSession = true;
+      return this;
+    }
+
     /** The process's working directory; default the jar's folder. */
     public Builder workingDirectory(Path directory) {
       this.workingDirectory = directory;
@@ -204,6 +216,9 @@ public final class ServiceProcess implements AutoCloseable {
       }
 
       List<String> command = new ArrayList<>();
+      if (ownSession && Files.isExecutable(SETSID)) {
+        command.add(SETSID.toString());
+      }
       command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx" + maxHeap);
       command.add("-Dquarkus.http.port=" + chosenPort);
