@@ -177,8 +177,10 @@ final class ActorLoop implements Runnable {
     return index;
   }
 
+  /** The loop's own problem, else the replay writer's (it retries inside append, where the loop waits). */
   String problem() {
-    return problem;
+    String own = problem;
+    return own.isEmpty() ? sink.problem() : own;
   }
 
   long modelVersion() {
