@@ -59,8 +59,6 @@ class LearnerPacingIT {
         .property("dqn.learner.network.mlp-input-size", String.valueOf(4 * 84 * 84))
         .property("dqn.learner.network.mlp-hidden", "16")
         .property("dqn.learner.network.dueling", "false")
-        .property("dqn.learner.algorithm.n-step", "1")
-        .property("dqn.learner.algorithm.gamma", "0.99")
         .property("dqn.learner.algorithm.batch-size", String.valueOf(BATCH))
         .property("dqn.learner.algorithm.update-period-transitions", "4")
         .property("dqn.learner.algorithm.learning-starts-transitions", String.valueOf(LEARNING_STARTS))
