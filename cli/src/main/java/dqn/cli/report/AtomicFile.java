@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Files that appear whole or not at all: written under a temporary name in the target's directory
@@ -23,6 +24,10 @@ final class AtomicFile {
 
   /** Renames {@code temp} over {@code target}; replaces an existing target. */
   static void commit(Path temp, Path target) throws IOException {
+    // A temporary file is private to its owner (0600); a chart or a GIF is for anyone to open.
+    if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+    }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }
