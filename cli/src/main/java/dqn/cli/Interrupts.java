@@ -6,8 +6,10 @@ import java.util.List;
 import sun.misc.Signal;
 
 /**
- * Ctrl-C during a run: the first asks for an orderly stop (actors, snapshot, checkpoint, services);
- * a second forces it: every service is killed and the command exits.
+ * Ctrl-C (SIGINT) or SIGTERM during a run: the first asks for an orderly stop (actors, snapshot,
+ * checkpoint, services); a second forces it: every service is killed and the command exits.
+ * SIGTERM counts too, because a supervisor (or a background job, whose SIGINT the shell ignores)
+ * stops the command line with it.
  */
 final class Interrupts {
 
@@ -19,9 +21,10 @@ final class Interrupts {
     this.out = out;
   }
 
-  /** Handles SIGINT from now on. */
+  /** Handles SIGINT and SIGTERM from now on. */
   Interrupts install() {
     Signal.handle(new Signal("INT"), signal -> interrupted());
+    Signal.handle(new Signal("TERM"), signal -> interrupted());
     return this;
   }
 

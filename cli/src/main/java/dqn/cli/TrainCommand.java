@@ -387,7 +387,7 @@ final class TrainCommand {
         }
       }
       line.finish();
-      out.println(budgetReached ? "train: frame budget reached; stopping the actors" : "train: stopping (Ctrl-C): the actors first");
+      out.println(budgetReached ? "train: frame budget reached; stopping the actors" : "train: stopping (Ctrl-C or SIGTERM): the actors first");
       ActorStatus stopped = clients.envStopping().stopActors(StopActorsRequest.getDefaultInstance());
       out.printf("train: actors stopped at %,d frames, %,d games%n", stopped.getFrames(), stopped.getEpisodes());
       try {
