@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +43,10 @@ final class ActorLoop implements Runnable {
   private final long[] observationShape;
 
   private final double[] clippedSums;
+  // The game in progress of each session, read by watchers on other threads: raw return (as
+  // double bits) and agent steps so far.
+  private final AtomicLongArray returnBits;
+  private final AtomicLongArray steps;
   private volatile boolean running = true;
   private volatile String problem = "";
   private volatile long modelVersion;
@@ -78,6 +83,8 @@ final class ActorLoop implements Runnable {
     this.frameBytes = first.options().frameBytes();
     this.observationShape = first.observationShape();
     this.clippedSums = new double[sessions.size()];
+    this.returnBits = new AtomicLongArray(sessions.size());
+    this.steps = new AtomicLongArray(sessions.size());
   }
 
   @Override
@@ -138,6 +145,8 @@ final class ActorLoop implements Runnable {
       throws InterruptedException {
     StepOutcome outcome = result.outcome();
     clippedSums[i] += outcome.clippedReward();
+    returnBits.lazySet(i, Double.doubleToRawLongBits(Double.longBitsToDouble(returnBits.get(i)) + outcome.reward()));
+    steps.lazySet(i, steps.get(i) + 1);
     sink.append(
         streams.get(i),
         false,
@@ -156,6 +165,8 @@ final class ActorLoop implements Runnable {
           index,
           modelVersion);
       clippedSums[i] = 0;
+      returnBits.lazySet(i, Double.doubleToRawLongBits(0));
+      steps.lazySet(i, 0);
     }
     byte[] next = result.observation();
     if (result.resetObservation() != null) {
@@ -185,6 +196,16 @@ final class ActorLoop implements Runnable {
 
   long modelVersion() {
     return modelVersion;
+  }
+
+  /** Raw return so far of the game session {@code i} is playing. */
+  double episodeReturn(int i) {
+    return Double.longBitsToDouble(returnBits.get(i));
+  }
+
+  /** Agent steps so far of the game session {@code i} is playing. */
+  long episodeSteps(int i) {
+    return steps.get(i);
   }
 
   long inferenceWaitNanos() {

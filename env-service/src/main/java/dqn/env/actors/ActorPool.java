@@ -33,6 +33,13 @@ public final class ActorPool implements AutoCloseable {
     }
   }
 
+  /** Thrown for a watch while no actors run. */
+  public static final class NotRunningException extends IllegalStateException {
+    NotRunningException() {
+      super("no actors are running; StartActors starts them");
+    }
+  }
+
   private final SessionManager manager;
   private final Connections connections;
 
@@ -174,6 +181,33 @@ public final class ActorPool implements AutoCloseable {
         problem,
         r.inferenceWaitFraction,
         r.replayWaitFraction);
+  }
+
+  /**
+   * A view of one running actor session, for watching it play.
+   *
+   * @throws IllegalStateException while no actors run
+   * @throws IllegalArgumentException for an actor or session outside the running ones
+   */
+  public synchronized ActorWatch watch(int actor, int session) {
+    if (running == null) {
+      throw new NotRunningException();
+    }
+    Running r = running;
+    if (actor < 0 || actor >= r.loops.size()) {
+      throw new IllegalArgumentException(
+          "actor " + actor + " is outside the running actors (0.." + (r.loops.size() - 1) + ")");
+    }
+    int sessions = r.settings.sessionsPerActor();
+    if (session < 0 || session >= sessions) {
+      throw new IllegalArgumentException(
+          "session " + session + " is outside each actor's sessions (0.." + (sessions - 1) + ")");
+    }
+    return new ActorWatch(this, r, r.loops.get(actor), session, r.frames);
+  }
+
+  synchronized boolean isRunning(Object started) {
+    return running == started;
   }
 
   /** The finished games with an index greater than {@code after} (the most recent kept ones). */

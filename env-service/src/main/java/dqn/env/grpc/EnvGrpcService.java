@@ -2,9 +2,11 @@ package dqn.env.grpc;
 
 import dqn.env.actors.ActorPool;
 import dqn.env.actors.ActorSettings;
+import dqn.env.actors.ActorWatch;
 import dqn.env.session.ResetResult;
 import dqn.env.session.Session;
 import dqn.env.session.SessionManager;
+import dqn.v1.ActorFrame;
 import dqn.v1.ActorStatus;
 import dqn.v1.CloseSessionRequest;
 import dqn.v1.CloseSessionResponse;
@@ -22,9 +24,13 @@ import dqn.v1.StartActorsRequest;
 import dqn.v1.StepRequest;
 import dqn.v1.StepResponse;
 import dqn.v1.StopActorsRequest;
+import dqn.v1.WatchActorRequest;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -33,6 +39,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -52,7 +59,12 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   private final SessionManager sessions;
   private final ActorPool actors;
   private final ConfiguredActors configuredActors;
-  // Threads for StepStream lanes; idle ones end after a minute.
+  private static final float DEFAULT_WATCH_FPS = 15;
+  private static final float MAX_WATCH_FPS = 60;
+  private static final int MAX_WATCHERS = 8;
+
+  private final AtomicInteger watchers = new AtomicInteger();
+  // Threads for StepStream lanes and actor watchers; idle ones end after a minute.
   private final ExecutorService streamThreads =
       Executors.newCachedThreadPool(
           runnable -> {
@@ -262,6 +274,43 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
           long after = request.getEpisodesAfter();
           return ProtoMapping.actorStatus(actors.status(), after < 0 ? List.of() : actors.gamesAfter(after));
         });
+  }
+
+  @Override
+  @Blocking
+  public void watchActor(WatchActorRequest request, StreamObserver<ActorFrame> response) {
+    ActorWatch watch;
+    long periodNanos;
+    try {
+      requireWellFormed(request);
+      float fps = request.getFramesPerSecond() == 0 ? DEFAULT_WATCH_FPS : request.getFramesPerSecond();
+      if (!(fps >= 1 && fps <= MAX_WATCH_FPS)) {
+        throw new IllegalArgumentException(
+            "frames_per_second must be 1.." + (int) MAX_WATCH_FPS + " (0 for " + (int) DEFAULT_WATCH_FPS + "), got " + fps);
+      }
+      periodNanos = (long) (1e9 / fps);
+      watch = actors.watch(request.getActor(), request.getSession());
+      if (watchers.incrementAndGet() > MAX_WATCHERS) {
+        watchers.decrementAndGet();
+        throw new StatusRuntimeException(
+            Status.RESOURCE_EXHAUSTED.withDescription(
+                MAX_WATCHERS + " actor watchers are connected already; close one and try again"));
+      }
+    } catch (RuntimeException e) {
+      response.onError(EnvStatus.of(e));
+      return;
+    }
+    ServerCallStreamObserver<ActorFrame> stream = (ServerCallStreamObserver<ActorFrame>) response;
+    // With a cancel handler, a frame sent just after a cancel is dropped instead of throwing; the
+    // loop polls isCancelled().
+    stream.setOnCancelHandler(() -> {});
+    streamThreads.execute(() -> {
+      try {
+        ActorWatchStream.run(watch, stream, periodNanos);
+      } finally {
+        watchers.decrementAndGet();
+      }
+    });
   }
 
   private StepResponse step(StepRequest request) {

@@ -30,7 +30,9 @@ final class EnvStatus {
       status = Status.NOT_FOUND;
     } else if (failure instanceof SessionLimitException) {
       status = Status.RESOURCE_EXHAUSTED;
-    } else if (failure instanceof EpisodeOverException || failure instanceof ActorPool.AlreadyRunningException) {
+    } else if (failure instanceof EpisodeOverException
+        || failure instanceof ActorPool.AlreadyRunningException
+        || failure instanceof ActorPool.NotRunningException) {
       status = Status.FAILED_PRECONDITION;
     } else if (failure instanceof IllegalArgumentException) {
       status = Status.INVALID_ARGUMENT;

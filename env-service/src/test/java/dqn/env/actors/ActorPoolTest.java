@@ -133,6 +133,35 @@ class ActorPoolTest {
   }
 
   @Test
+  void aWatchedSessionShowsTheScreenAndScoreOfTheGameInPlayUntilTheActorsStop() throws Exception {
+    ActorPool pool = new ActorPool(manager, connections);
+    assertThrows(ActorPool.NotRunningException.class, () -> pool.watch(0, 0));
+    pool.start(settings(new Exploration.Linear(1, 1, 1), 0));
+    assertThrows(IllegalArgumentException.class, () -> pool.watch(2, 0));
+    assertThrows(IllegalArgumentException.class, () -> pool.watch(0, -1));
+    ActorWatch watch = pool.watch(1, 1);
+    ActorWatch.Frame first = watch.frame();
+    Thread.sleep(300);
+    ActorWatch.Frame later = watch.frame();
+
+    assertEquals(1, later.actor());
+    assertEquals(1, later.session());
+    assertEquals(210 * 160 * 3, later.rgb().length);
+    // A Pong game lasts thousands of steps: the same game, played on.
+    assertTrue(later.episodeSteps() > first.episodeSteps(), first.episodeSteps() + " then " + later.episodeSteps());
+    assertTrue(later.frames() > first.frames());
+    assertFalse(java.util.Arrays.equals(first.rgb(), later.rgb()), "the screen moves");
+    assertTrue(later.episodeReturn() <= 21 && later.episodeReturn() >= -21, "a Pong score: " + later.episodeReturn());
+    assertTrue(watch.playing());
+
+    pool.stop();
+    assertFalse(watch.playing(), "a watch ends with the actors it was taken from");
+    pool.start(settings(new Exploration.Linear(1, 1, 1), 0));
+    assertFalse(watch.playing(), "and does not follow a later start");
+    pool.stop();
+  }
+
+  @Test
   void anUnreachableSourcePausesTheActorsWithTheProblemNamed() throws Exception {
     unavailable.set(true);
     ActorPool pool = new ActorPool(manager, connections);

@@ -21,6 +21,7 @@ import dqn.v1.StartActorsRequest;
 import dqn.v1.StepRequest;
 import dqn.v1.StepResponse;
 import dqn.v1.StepResult;
+import dqn.v1.WatchActorRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -357,6 +358,12 @@ class EnvServiceGrpcIT {
     assertCode(
         Status.Code.INVALID_ARGUMENT,
         () -> server.blocking.startActors(StartActorsRequest.newBuilder().setModel("no spaces").build()));
+    assertCode(
+        Status.Code.FAILED_PRECONDITION,
+        () -> server.blocking.watchActor(WatchActorRequest.getDefaultInstance()).hasNext());
+    assertCode(
+        Status.Code.INVALID_ARGUMENT,
+        () -> server.blocking.watchActor(WatchActorRequest.newBuilder().setFramesPerSecond(100).build()).hasNext());
   }
 
   @Test

@@ -18,7 +18,7 @@ class MalformedRequestsTest {
   void unparsableBytesBecomeTheMarkerAndGoodBytesParse() {
     ServerServiceDefinition service =
         MalformedRequests.tolerant(EnvServiceGrpc.bindService(new EnvServiceGrpc.AsyncService() {}));
-    assertEquals(10, service.getMethods().size());
+    assertEquals(11, service.getMethods().size());
     @SuppressWarnings("unchecked")
     MethodDescriptor<StepRequest, ?> step =
         (MethodDescriptor<StepRequest, ?>)
