@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
-/** The dqn command line: {@code train}, {@code eval}, {@code status}. */
+/** The dqn command line: {@code train}, {@code eval}, {@code status}, {@code dashboard}. */
 public final class Dqn {
 
   private static final String USAGE =
@@ -13,6 +13,7 @@ public final class Dqn {
         train <game>   train an agent (starts the services, or drives running ones); resumes with --run
         eval           play whole games with a trained model and report mean +- sd, with a GIF
         status         the services of a run: health and progress
+        dashboard      the live training page of a run, or of services training elsewhere
       dqn <command> --help shows a command's options. Examples:
         ./dqn train catch                 the one-minute demo
         ./dqn train pong --run pong-1     Ctrl-C stops after a checkpoint; the same command resumes
@@ -45,6 +46,9 @@ public final class Dqn {
         case "status" -> help(rest, out, StatusCommand.USAGE)
             ? 0
             : new StatusCommand(out).run(Args.parse(rest, StatusCommand.OPTIONS, StatusCommand.FLAGS));
+        case "dashboard" -> help(rest, out, DashboardCommand.USAGE)
+            ? 0
+            : new DashboardCommand(out).run(Args.parse(rest, DashboardCommand.OPTIONS, DashboardCommand.FLAGS));
         default -> throw new Args.UsageException("unknown command '" + command + "'\n" + USAGE);
       };
     } catch (Args.UsageException | IllegalArgumentException e) {

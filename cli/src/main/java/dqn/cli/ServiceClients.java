@@ -41,6 +41,11 @@ final class ServiceClients implements AutoCloseable {
     return EnvServiceGrpc.newBlockingStub(env).withDeadlineAfter(2, TimeUnit.MINUTES);
   }
 
+  /** For WatchActor, a stream that lasts as long as the actors play (no deadline). */
+  EnvServiceGrpc.EnvServiceBlockingStub envWatching() {
+    return EnvServiceGrpc.newBlockingStub(env);
+  }
+
   ReplayServiceGrpc.ReplayServiceBlockingStub replay() {
     return ReplayServiceGrpc.newBlockingStub(replay).withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS);
   }

@@ -3,7 +3,6 @@ package dqn.cli;
 import dqn.cli.report.EpisodeRow;
 import dqn.cli.report.LearningCurveChart;
 import dqn.cli.report.MetricsRow;
-import dqn.cli.report.RecentReturns;
 import dqn.cli.report.RunCsv;
 import dqn.cli.report.RunProgress;
 import dqn.runspec.RunSpec;
@@ -47,8 +46,8 @@ final class TrainCommand {
 
   static final Set<String> OPTIONS =
       Set.of("run", "frames", "spec", "set", "replay", "redis", "env", "learner", "inference", "runs-dir",
-          "progress-seconds", "eval-games");
-  static final Set<String> FLAGS = Set.of("no-eval");
+          "progress-seconds", "eval-games", "dashboard");
+  static final Set<String> FLAGS = Set.of("no-eval", "no-dashboard");
 
   static final String USAGE =
       """
@@ -64,6 +63,8 @@ final class TrainCommand {
                               drive services started elsewhere (all four), e.g. through port-forwards
         --progress-seconds N  seconds between metrics rows and plain progress lines (default 10)
         --eval-games N        games of the evaluation at the budget (default 30); --no-eval skips it
+        --dashboard HOST:PORT the live training page's address (default 127.0.0.1:8765; port 0 for any
+                              free one); --no-dashboard serves none
       """;
 
   private static final Duration POLL = Duration.ofSeconds(1);
@@ -325,13 +326,13 @@ final class TrainCommand {
         started.getNumActors(), started.getSessions() / Math.max(1, started.getNumActors()), spec.game(),
         spec.budgetFrames());
     ProgressLine line = new ProgressLine(out, System.console() != null, spec.budgetFrames());
-    RecentReturns recent = new RecentReturns(progress.lastReturns());
-    long lastEpisode = progress.episodes();
+    RunSampler sampler = new RunSampler(clients, progress);
     long startNanos = System.nanoTime();
     long lastRowNanos = startNanos;
     long lastChartNanos = startNanos;
     boolean budgetReached = false;
-    try (RunCsv csv = RunCsv.open(runDir)) {
+    try (RunCsv csv = RunCsv.open(runDir);
+        Dashboard dashboard = Dashboard.open(args, clients, name, runDir, spec, out)) {
       while (!interrupts.stopRequested()) {
         Thread.sleep(POLL.toMillis());
         String dead = services.deadService();
@@ -340,43 +341,26 @@ final class TrainCommand {
           out.println("train: " + dead);
           return 1;
         }
-        ActorStatus actors;
-        LearnerStatus learner;
-        ReplayStats replay;
+        RunSampler.Sample sample;
         try {
-          actors = clients.env().getActorStatus(GetActorStatusRequest.newBuilder().setEpisodesAfter(lastEpisode).build());
-          learner = clients.learner().getStatus(GetStatusRequest.getDefaultInstance());
-          replay = clients.replay().getStats(GetStatsRequest.getDefaultInstance());
+          sample = sampler.sample();
         } catch (StatusRuntimeException e) {
           line.note("a service did not answer (" + e.getStatus().getCode() + "); retrying");
           continue;
         }
-        for (FinishedEpisode game : actors.getFinishedEpisodesList()) {
-          csv.append(new EpisodeRow(game.getEndFrames(), game.getEpisodeReturn(), game.getLengthSteps(), "actor-" + game.getActor()));
-          recent.add(game.getEpisodeReturn());
-          lastEpisode = Math.max(lastEpisode, game.getIndex());
+        for (EpisodeRow game : sample.games()) {
+          csv.append(game);
         }
+        dashboard.add(sample.games());
+        MetricsRow row = sample.row();
         long now = System.nanoTime();
-        double wall = progress.wallSeconds() + (now - startNanos) / 1e9;
-        MetricsRow row =
-            new MetricsRow(
-                actors.getFrames(),
-                wall,
-                learner.getUpdateStep(),
-                actors.getEpisodes(),
-                recent.mean(),
-                learner.getUpdateStep() > 0 ? learner.getLoss() : Double.NaN,
-                actors.getEpsilon(),
-                actors.getFramesPerSecond(),
-                learner.getUpdatesPerSecond(),
-                replay.getSize(),
-                actors.getModelVersion());
-        line.show(row, learner, actors, now - startNanos);
-        budgetReached = actors.getFrames() >= spec.budgetFrames();
+        line.show(row, sample.learner(), sample.actors(), now - startNanos);
+        budgetReached = row.frames() >= spec.budgetFrames();
         if (now - lastRowNanos >= progressNanos || budgetReached) {
           csv.append(row);
+          dashboard.add(row);
           lastRowNanos = now;
-          line.plain(row, learner, actors, now - startNanos);
+          line.plain(row, sample.learner(), sample.actors(), now - startNanos);
         }
         if (now - lastChartNanos >= CHART_PERIOD_NANOS) {
           chart(runDir, name);

@@ -14,6 +14,8 @@ package dqn.cli.report;
  * @param updatesPerSecond learner updates per second over the interval
  * @param replaySize transitions in the replay
  * @param modelVersion version of the model the actors act with
+ * @param dataWaitFraction share of the learner's recent wall time spent waiting for replay data
+ *     (0..1)
  */
 public record MetricsRow(
     long frames,
@@ -26,11 +28,12 @@ public record MetricsRow(
     double framesPerSecond,
     double updatesPerSecond,
     long replaySize,
-    long modelVersion) {
+    long modelVersion,
+    double dataWaitFraction) {
 
   static final String CSV_HEADER =
       "frames,wall_seconds,updates,episodes,mean_return_100,loss,epsilon,"
-          + "frames_per_second,updates_per_second,replay_size,model_version";
+          + "frames_per_second,updates_per_second,replay_size,model_version,data_wait_fraction";
 
   String toCsvLine() {
     return String.join(
@@ -45,7 +48,8 @@ public record MetricsRow(
         Csv.number(framesPerSecond),
         Csv.number(updatesPerSecond),
         Long.toString(replaySize),
-        Long.toString(modelVersion));
+        Long.toString(modelVersion),
+        Csv.number(dataWaitFraction));
   }
 
   /** The row from the fields of one line, in {@link #CSV_HEADER} order. */
@@ -61,6 +65,7 @@ public record MetricsRow(
         Csv.parseNumber(f[7]),
         Csv.parseNumber(f[8]),
         Long.parseLong(f[9]),
-        Long.parseLong(f[10]));
+        Long.parseLong(f[10]),
+        Csv.parseNumber(f[11]));
   }
 }

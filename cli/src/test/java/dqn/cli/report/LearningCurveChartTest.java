@@ -50,7 +50,8 @@ class LearningCurveChartTest {
               830 + i % 13,
               learning ? 52 + i % 5 : Double.NaN,
               Math.min(1_000_000, frames / 4),
-              i / 20));
+              i / 20,
+              learning ? 0.02 : Double.NaN));
     }
     Path png = dir.resolve("learning_curve.png");
 
@@ -75,8 +76,8 @@ class LearningCurveChartTest {
     Path noUpdates = dir.resolve("no-updates.png");
     List<MetricsRow> beforeLearning =
         List.of(
-            new MetricsRow(0, 0, 0, 0, Double.NaN, Double.NaN, 1, Double.NaN, Double.NaN, 0, 0),
-            new MetricsRow(4_000, 5, 0, 0, Double.NaN, Double.NaN, 1, 800, Double.NaN, 4_000, 0));
+            new MetricsRow(0, 0, 0, 0, Double.NaN, Double.NaN, 1, Double.NaN, Double.NaN, 0, 0, Double.NaN),
+            new MetricsRow(4_000, 5, 0, 0, Double.NaN, Double.NaN, 1, 800, Double.NaN, 4_000, 0, Double.NaN));
     LearningCurveChart.write(noUpdates, "Breakout", beforeLearning, List.of());
     BufferedImage image = ImageIO.read(noUpdates.toFile());
     assertEquals(LearningCurveChart.WIDTH_PX, image.getWidth());

@@ -19,7 +19,7 @@ class RunCsvTest {
   @TempDir Path runDir;
 
   private static final MetricsRow BEFORE_FIRST_UPDATE =
-      new MetricsRow(5_000, 12.5, 0, 3, -20.333333333333332, Double.NaN, 1.0, 400.0, 0.0, 5_000, 0);
+      new MetricsRow(5_000, 12.5, 0, 3, -20.333333333333332, Double.NaN, 1.0, 400.0, 0.0, 5_000, 0, Double.NaN);
   private static final MetricsRow TRAINING =
       new MetricsRow(
           1_250_000,
@@ -32,7 +32,8 @@ class RunCsvTest {
           1234.5678,
           61.75,
           1_000_000,
-          17);
+          17,
+          0.125);
 
   @Test
   void rowsReadBackAsWrittenWithHeaderFirstAndNaNEmpty() throws Exception {
@@ -52,9 +53,9 @@ class RunCsvTest {
     assertEquals(
         List.of(
             "frames,wall_seconds,updates,episodes,mean_return_100,loss,epsilon,"
-                + "frames_per_second,updates_per_second,replay_size,model_version",
-            "5000,12.5,0,3,-20.333333333333332,,1,400,0,5000,0",
-            "1250000,3601.0625,62500,1020,3.25,0.0123456789,0.1,1234.5678,61.75,1000000,17"),
+                + "frames_per_second,updates_per_second,replay_size,model_version,data_wait_fraction",
+            "5000,12.5,0,3,-20.333333333333332,,1,400,0,5000,0,",
+            "1250000,3601.0625,62500,1020,3.25,0.0123456789,0.1,1234.5678,61.75,1000000,17,0.125"),
         Files.readAllLines(runDir.resolve(RunCsv.METRICS_FILE)));
     assertEquals(
         List.of(
