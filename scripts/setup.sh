@@ -17,6 +17,9 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 # ALE's native library refers to the Python C API, which the loader must resolve (never run).
 ldconfig -p | grep -q 'libpython3\.11\.so\.1\.0' || missing+=(libpython3.11)
 command -v g++ >/dev/null || missing+=(g++)
+# The training page's browser test drives Debian's chromium through its chromedriver.
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]}"

@@ -6,12 +6,16 @@ const state = { metrics: [], episodes: [], spec: {}, health: [], models: {}, fra
 
 const DIGITS = {
   mean_return_100: 2, loss: 5, epsilon: 3, frames_per_second: 0, updates_per_second: 1,
-  wall_seconds: 0, data_wait_fraction: 1,
+  data_wait_fraction: 1,
 };
 
 function format(field, value) {
   if (value === null || value === undefined) return "–";
   if (field === "data_wait_fraction") return (100 * value).toFixed(DIGITS[field]) + " %";
+  if (field === "wall_seconds") {
+    const t = Math.floor(value), pad = n => String(n).padStart(2, "0");
+    return `${Math.floor(t / 3600)}:${pad(Math.floor(t / 60) % 60)}:${pad(t % 60)}`;
+  }
   if (field === "model_version") return value === 0 ? "random" : "v" + value;
   if (field in DIGITS) return value.toLocaleString("en-US", { minimumFractionDigits: DIGITS[field], maximumFractionDigits: DIGITS[field] });
   return value.toLocaleString("en-US");
