@@ -21,17 +21,26 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Parity with the Python ecosystem: {@code parity/gym_reference.py} plays a seeded random action
  * sequence through gymnasium's AtariPreprocessing + FrameStackObservation on the same ALE, and
  * this test replays it through {@link AtariPreprocessor}: rewards, terminals, lives and frame
- * counts must be equal, and every pixel of every observation within one gray level (the count
- * of differing pixels is printed; it has been 0).
+ * counts must be equal, and every observation byte for byte (the count of differing pixels
+ * and their largest difference are printed when they are not).
  */
 class GymParityTest {
 
   private static final GameCatalogue CATALOGUE = GameCatalogue.scan(TestAle.loaded().romDirectory());
 
+  // The last two columns: episode ends and life losses the sequence must contain at least, so
+  // that terminals and life signals are compared, not only frames.
   @ParameterizedTest(name = "{0} seed {1}, {2} steps, sticky {3}")
-  @CsvSource({"Pong, 3, 1100, 0.0", "Breakout, 5, 600, 0.0", "Breakout, 11, 300, 0.25"})
-  void matchesGymnasiumAtariPreprocessing(String gymGame, long seed, int steps, float sticky)
-      throws Exception {
+  @CsvSource({
+    "Pong, 3, 1100, 0.0, 1, 0",
+    "Breakout, 5, 600, 0.0, 1, 1",
+    "Breakout, 11, 300, 0.25, 1, 1",
+    "Seaquest, 7, 400, 0.0, 0, 1",
+    "Qbert, 13, 400, 0.0, 1, 1",
+    "Enduro, 17, 400, 0.25, 0, 0"
+  })
+  void matchesGymnasiumAtariPreprocessing(
+      String gymGame, long seed, int steps, float sticky, int minEpisodes, int minLifeLosses) throws Exception {
     Path out = reference(gymGame, seed, steps, sticky);
     List<String> lines = Files.readAllLines(out.resolveSibling(out.getFileName() + ".tsv"));
     byte[] expectedObservations = Files.readAllBytes(out.resolveSibling(out.getFileName() + ".obs"));
@@ -89,13 +98,10 @@ class GymParityTest {
             + " %d pixels differ (max %d gray levels)%n",
         gymGame, seed, sticky, lines.size() - 1, episodes, lifeLosses, differingPixels,
         (long) (lines.size() - 1) * obsBytes, maxDifference);
-    assertTrue(maxDifference <= 1, "a pixel differs by " + maxDifference + " gray levels");
-    if (gymGame.equals("Breakout")) {
-      assertTrue(lifeLosses > 0, "the sequence should lose a life");
-    }
-    if (sticky == 0f) {
-      assertTrue(episodes > 0, "the sequence should end an episode");
-    }
+    assertEquals(
+        0, differingPixels, differingPixels + " pixels differ from gymnasium's, by up to " + maxDifference + " gray levels");
+    assertTrue(lifeLosses >= minLifeLosses, "the sequence should lose at least " + minLifeLosses + " lives");
+    assertTrue(episodes >= minEpisodes, "the sequence should end at least " + minEpisodes + " episodes");
   }
 
   private static Path reference(String game, long seed, int steps, float sticky)
