@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RateLimiterTest {
 
@@ -22,6 +24,43 @@ class RateLimiterTest {
     limiter.awaitInsert(() -> false);
     limiter.inserted(n);
     size.addAndGet(n);
+  }
+
+  /**
+   * DQN's learning-starts and update-period gates, which this limiter is: with samples per insert
+   * batch / period and one batch of slack, no update before {@code learningStarts} transitions,
+   * one at the learning start, then one more for every {@code period} inserted transitions.
+   */
+  @ParameterizedTest(name = "learning starts {0}, update period {1}, {2} inserted: {3} updates")
+  @CsvSource({
+    "100, 4, 99, 0",
+    "100, 4, 100, 1",
+    "100, 4, 103, 1",
+    "100, 4, 104, 2",
+    "100, 4, 140, 11",
+    "20000, 4, 20000, 1",
+    "20000, 4, 20400, 101",
+    "50, 1, 60, 11",
+    "50, 8, 66, 3"
+  })
+  void learningStartsAndTheUpdatePeriodAsATable(long learningStarts, int period, long inserted, int updates) {
+    int batch = 32;
+    RateLimiter limiter = limiter(learningStarts, (double) batch / period, batch);
+    insert(limiter, inserted);
+    int made = 0;
+    while (true) {
+      try {
+        limiter.awaitSample(batch, 0);
+      } catch (ReplayException.FailedPrecondition belowLearningStart) {
+        assertTrue(inserted < learningStarts, belowLearningStart.getMessage());
+        break;
+      } catch (ReplayException.RateLimited waitForInserts) {
+        break;
+      }
+      limiter.sampled(batch);
+      made++;
+    }
+    assertEquals(updates, made);
   }
 
   @Test
