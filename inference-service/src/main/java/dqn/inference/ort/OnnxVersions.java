@@ -65,9 +65,12 @@ public record OnnxVersions(long irVersion, OptionalLong opset) {
           OptionalLong version = defaultDomainVersion(model);
           model.popLimit(limit);
           opset = version.isPresent() ? version : opset;
-        } else {
-          model.skipField(tag); // the graph and everything else, without materializing them
+        } else if (!model.skipField(tag)) { // the graph and the rest, without materializing them
+          throw new InvalidModelException("not a valid ONNX model: it holds a protobuf group end");
         }
+      }
+      if (irVersion == 0) {
+        throw new InvalidModelException("not a valid ONNX model: it has no IR version (ir_version)");
       }
       return new OnnxVersions(irVersion, opset);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -87,8 +90,8 @@ public record OnnxVersions(long irVersion, OptionalLong opset) {
         domain = opsetId.readStringRequireUtf8();
       } else if (field == OPSET_VERSION && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
         version = opsetId.readInt64();
-      } else {
-        opsetId.skipField(tag);
+      } else if (!opsetId.skipField(tag)) {
+        throw new InvalidModelException("not a valid ONNX model: an opset import holds a group end");
       }
     }
     return domain.isEmpty() || domain.equals("ai.onnx") ? OptionalLong.of(version) : OptionalLong.empty();

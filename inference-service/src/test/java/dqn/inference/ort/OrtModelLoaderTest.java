@@ -60,10 +60,12 @@ class OrtModelLoaderTest {
 
   @Test
   void rejectsFilesThatAreNotOnnx() throws Exception {
-    Path text = TestModels.write(dir, "text.onnx", "not a model at all".getBytes());
-    InvalidModelException e =
-        assertThrows(InvalidModelException.class, () -> LOADER.load("x", text));
-    assertTrue(e.getMessage().startsWith("not a valid ONNX model"), e.getMessage());
+    for (String notOnnx : List.of("not a model at all", "this is not ONNX", "")) {
+      Path text = TestModels.write(dir, "text.onnx", notOnnx.getBytes());
+      InvalidModelException e =
+          assertThrows(InvalidModelException.class, () -> LOADER.load("x", text));
+      assertTrue(e.getMessage().startsWith("not a valid ONNX model"), e.getMessage());
+    }
 
     byte[] whole = TestModels.pongNips(1);
     Path truncated = TestModels.write(dir, "cut.onnx", Arrays.copyOf(whole, whole.length / 2));
