@@ -87,7 +87,7 @@ def test_observations_equal_gymnasiums_atari_preprocessing(env_target, game, see
 def test_vector_env_steps_sessions_together_and_resets_in_the_same_step(env_target):
     # Truncation after 200 emulator frames (50 steps) ends every episode within the test.
     options = {**GYM_LIKE, "max_episode_frames": 200}
-    with RemoteAtariVectorEnv("breakout", 3, env_target, options=options) as envs:
+    with RemoteAtariVectorEnv("breakout", 3, env_target, options=options, render_mode="rgb_array") as envs:
         singles = [RemoteAtariEnv("breakout", env_target, options=options) for _ in range(3)]
         try:
             assert envs.single_action_space == gym.spaces.Discrete(4)
@@ -111,6 +111,9 @@ def test_vector_env_steps_sessions_together_and_resets_in_the_same_step(env_targ
                         expected, _ = single.reset()
                     np.testing.assert_array_equal(observations[k], expected, err_msg=f"step {step} env {k}")
             assert ended == 3, "each session's episode is truncated once in 60 steps"
+            frames = envs.render()
+            assert [f.shape for f in frames] == [(210, 160, 3)] * 3
+            np.testing.assert_array_equal(frames[1], singles[1].unwrapped._sessions.frame(singles[1].session_id))
         finally:
             for single in singles:
                 single.close()
