@@ -131,7 +131,8 @@ class RemoteAtariEnv(gym.Env):
         super().reset(seed=seed)
         self._require_open()
         answer = self._sessions.reset(self.session_id, seed).result()
-        return from_tensor(answer.observation), {"lives": answer.lives, "episode_frame_number": 0}
+        # ResetResponse carries no frame count (no-ops and FIRE may have played some): lives only.
+        return from_tensor(answer.observation), {"lives": answer.lives}
 
     def step(self, action):
         self._require_open()
@@ -215,7 +216,7 @@ class RemoteAtariVectorEnv(VectorEnv):
         observations = np.stack([from_tensor(a.observation) for a in answers])
         infos = {}
         for k, answer in enumerate(answers):
-            infos = self._add_info(infos, {"lives": answer.lives, "episode_frame_number": 0}, k)
+            infos = self._add_info(infos, {"lives": answer.lives}, k)
         return observations, infos
 
     def step(self, actions):
