@@ -12,6 +12,7 @@ import itertools
 import queue
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import Iterator, Mapping
 
 import grpc
@@ -74,8 +75,7 @@ class InferenceClient:
         """Uploads an ONNX file (bytes or a path) as the model's next version: a header with its
         size and SHA-256, which the service checks, then 1 MiB chunks. A model's first version
         goes live whatever ``make_live`` says."""
-        data = onnx if isinstance(onnx, (bytes, bytearray, memoryview)) else open(onnx, "rb").read()
-        data = bytes(data)
+        data = bytes(onnx) if isinstance(onnx, (bytes, bytearray, memoryview)) else Path(onnx).read_bytes()
         header = inference_pb2.UploadHeader(
             model=model, make_live=make_live, size_bytes=len(data),
             sha256=hashlib.sha256(data).hexdigest(), properties=dict(properties or {}))
