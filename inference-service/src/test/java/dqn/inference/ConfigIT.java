@@ -28,6 +28,22 @@ class ConfigIT {
   }
 
   @Test
+  void protectingTheMetricsWithoutTokensStopsTheStart() throws Exception {
+    try (ServiceProcess service =
+        Services.builder(Files.createTempDirectory("inference-config-"))
+            .property("dqn.inference.auth.protect-metrics", "true")
+            .start()) {
+      assertNotEquals(0, service.awaitExit(Duration.ofSeconds(60)));
+      assertTrue(
+          service
+              .output()
+              .contains(
+                  "dqn.inference.auth.protect-metrics=true needs dqn.inference.auth.tokens"),
+          service.output());
+    }
+  }
+
+  @Test
   void cudaAskedForOnACpuBuildFallsBackToTheCpuWithALogLine() throws Exception {
     try (ServiceProcess service =
             Services.start(

@@ -73,6 +73,13 @@ public final class TestModels {
     return model.build().toByteArray();
   }
 
+  /** The writer's model stamped with another IR version and ai.onnx opset. */
+  public static byte[] withVersions(QNetworkWeights weights, long irVersion, long opset) {
+    ModelProto.Builder model = OnnxQNetworkWriter.toModel(weights, Map.of()).toBuilder();
+    model.setIrVersion(irVersion).getOpsetImportBuilder(0).setVersion(opset);
+    return model.build().toByteArray();
+  }
+
   /** The writer's model with a fixed batch size of 1 instead of the dynamic batch dimension. */
   public static byte[] withFixedBatch(QNetworkWeights weights) {
     ModelProto.Builder model = OnnxQNetworkWriter.toModel(weights, Map.of()).toBuilder();

@@ -1,5 +1,6 @@
 package dqn.inference.config;
 
+import dqn.inference.auth.BearerTokens;
 import dqn.inference.batching.BatchPolicy;
 import dqn.inference.batching.DynamicBatcher;
 import dqn.inference.metrics.MicrometerServingMetrics;
@@ -17,6 +18,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Builds the plain-Java domain objects from the configuration, checking every value first. */
@@ -46,6 +48,29 @@ public class InferenceBeans {
             runtime.intraOpThreads(),
             runtime.interOpThreads(),
             runtime.allowSpinning()));
+  }
+
+  @Produces
+  @Singleton
+  BearerTokens bearerTokens(AuthConfig auth) {
+    List<String> configured = auth.tokens().orElse(List.of());
+    require(
+        configured.stream().noneMatch(String::isBlank),
+        "dqn.inference.auth.tokens must not contain blank tokens");
+    BearerTokens tokens = BearerTokens.of(configured);
+    require(
+        !auth.protectMetrics() || tokens.required(),
+        "dqn.inference.auth.protect-metrics=true needs dqn.inference.auth.tokens"
+            + " (DQN_INFERENCE_AUTH_TOKENS): without tokens there is nothing to ask for");
+    if (tokens.required()) {
+      LOG.infof(
+          "authentication on: %d bearer token(s) accepted on the API%s; health stays open",
+          tokens.count(),
+          auth.protectMetrics() ? " and on /q/metrics" : ", /q/metrics stays open");
+    } else {
+      LOG.info("authentication off (set dqn.inference.auth.tokens to require bearer tokens)");
+    }
+    return tokens;
   }
 
   @Produces

@@ -20,9 +20,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Loads ONNX files into ONNX Runtime sessions and checks that each is a Q-model: one input {@code
- * [N, ...]} uint8 or float32, one output {@code [N, A]} float32, and a clean run on a probe batch
- * of zeros.
+ * Loads ONNX files into ONNX Runtime sessions and checks that each is a Q-model: IR version and
+ * opset in the bundled runtime's range ({@link OnnxVersions}), one input {@code [N, ...]} uint8 or
+ * float32, one output {@code [N, A]} float32, and a clean run on a probe batch of zeros.
  */
 public final class OrtModelLoader implements ModelLoader {
 
@@ -51,6 +51,7 @@ public final class OrtModelLoader implements ModelLoader {
 
   @Override
   public QModel load(String modelName, Path file) {
+    OnnxVersions.read(file).requireSupported();
     OrtSession session = createSession(file);
     try {
       InputSignature signature = readSignature(session);

@@ -18,6 +18,12 @@ import java.util.HexFormat;
  */
 public final class ModelUpload implements AutoCloseable {
 
+  /**
+   * Largest slice one upload message may carry: 1 MiB, as the contract says (UploadModelRequest),
+   * so that the slices of any file stay far below the largest gRPC message.
+   */
+  public static final int MAX_CHUNK_BYTES = 1 << 20;
+
   private final ModelRegistry registry;
   private final UploadSpec spec;
   private final Path file;
@@ -46,6 +52,16 @@ public final class ModelUpload implements AutoCloseable {
   public void append(ByteBuffer chunk) {
     requireOpen();
     int length = chunk.remaining();
+    if (length > MAX_CHUNK_BYTES) {
+      throw new InvalidUploadException(
+          "upload chunks are at most "
+              + MAX_CHUNK_BYTES
+              + " bytes (1 MiB); the upload of model "
+              + spec.model()
+              + " sent one of "
+              + length
+              + " bytes: send the file in slices of 1 MiB or less");
+    }
     if (received + length > spec.sizeBytes()) {
       throw new InvalidUploadException(
           "the upload of model "

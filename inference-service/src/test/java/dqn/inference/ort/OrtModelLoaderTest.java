@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import dqn.inference.TestModels;
 import dqn.inference.model.DType;
 import dqn.inference.model.InvalidModelException;
@@ -58,14 +60,65 @@ class OrtModelLoaderTest {
 
   @Test
   void rejectsFilesThatAreNotOnnx() throws Exception {
-    Path text = TestModels.write(dir, "text.onnx", "not a model at all".getBytes());
-    InvalidModelException e =
-        assertThrows(InvalidModelException.class, () -> LOADER.load("x", text));
-    assertTrue(e.getMessage().startsWith("not a valid ONNX model"), e.getMessage());
+    for (String notOnnx : List.of("not a model at all", "this is not ONNX", "")) {
+      Path text = TestModels.write(dir, "text.onnx", notOnnx.getBytes());
+      InvalidModelException e =
+          assertThrows(InvalidModelException.class, () -> LOADER.load("x", text));
+      assertTrue(e.getMessage().startsWith("not a valid ONNX model"), e.getMessage());
+    }
 
     byte[] whole = TestModels.pongNips(1);
     Path truncated = TestModels.write(dir, "cut.onnx", Arrays.copyOf(whole, whole.length / 2));
     assertThrows(InvalidModelException.class, () -> LOADER.load("x", truncated));
+  }
+
+  @Test
+  void refusesIrVersionsAndOpsetsOutsideTheRuntimesRangeSayingWhatToChange() throws Exception {
+    QNetworkWeights weights = TestModels.mlp(4, 2, 1);
+    for (long[] versions : new long[][] {{11, 13}, {2, 13}, {8, 23}, {8, 6}}) {
+      InvalidModelException e =
+          assertThrows(
+              InvalidModelException.class,
+              () ->
+                  LOADER.load(
+                      "x",
+                      TestModels.write(
+                          dir, "v.onnx", TestModels.withVersions(weights, versions[0], versions[1]))));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "the model is stamped IR version "
+                      + versions[0]
+                      + ", ai.onnx opset "
+                      + versions[1]
+                      + "; ONNX Runtime 1.22 accepts IR versions 3 to 10 and ai.onnx opsets 7 to"
+                      + " 22: export with torch.onnx.export(..., dynamo=False, opset_version=17)"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void theAcceptedRangeIsTheBundledRuntimesOwn() throws Exception {
+    QNetworkWeights weights = TestModels.mlp(4, 2, 1);
+    long maxIr = OnnxVersions.MAX_IR_VERSION;
+    long maxOpset = OnnxVersions.MAX_OPSET;
+    try (QModel newest =
+        LOADER.load("x", TestModels.write(dir, "newest.onnx", TestModels.withVersions(weights, maxIr, maxOpset)))) {
+      assertEquals(2, newest.signature().numActions());
+    }
+    // Past either maximum ONNX Runtime itself refuses the file; when an upgrade of the runtime
+    // accepts it, raise OnnxVersions' range (and RUNTIME) to the new runtime's.
+    OrtEnvironment ort = OrtEnvironment.getEnvironment();
+    for (byte[] tooNew :
+        List.of(
+            TestModels.withVersions(weights, maxIr + 1, maxOpset),
+            TestModels.withVersions(weights, maxIr, maxOpset + 1))) {
+      assertThrows(OrtException.class, () -> ort.createSession(tooNew).close());
+    }
+    String bundled = OrtEnvironment.class.getPackage().getImplementationVersion();
+    assertTrue(
+        bundled.startsWith("1.22."),
+        "ONNX Runtime " + bundled + " is bundled: measure its range and update OnnxVersions");
   }
 
   @Test

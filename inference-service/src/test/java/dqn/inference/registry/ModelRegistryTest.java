@@ -177,6 +177,18 @@ class ModelRegistryTest {
                     registry, new UploadSpec("pong", true, onnx.length, wrongSha, Map.of()), onnx));
     assertTrue(badSha.getMessage().contains(OnnxMetadata.sha256Hex(onnx)), badSha.getMessage());
 
+    byte[] big = new byte[ModelUpload.MAX_CHUNK_BYTES + 1];
+    try (ModelUpload upload =
+        registry.beginUpload(new UploadSpec("pong", true, big.length, "", Map.of()))) {
+      upload.append(ByteBuffer.wrap(big, 0, ModelUpload.MAX_CHUNK_BYTES));
+      InvalidUploadException bigChunk =
+          assertThrows(InvalidUploadException.class, () -> upload.append(ByteBuffer.wrap(big)));
+      assertTrue(
+          bigChunk.getMessage().contains("at most 1048576 bytes (1 MiB)")
+              && bigChunk.getMessage().contains("one of 1048577 bytes"),
+          bigChunk.getMessage());
+    }
+
     assertThrows(
         InvalidUploadException.class,
         () -> registry.beginUpload(new UploadSpec("pong", true, 10, "xyz", Map.of())));

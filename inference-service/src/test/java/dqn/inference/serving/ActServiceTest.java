@@ -70,7 +70,10 @@ class ActServiceTest {
   private void upload(String name, byte[] onnx) {
     try (ModelUpload upload =
         registry.beginUpload(new UploadSpec(name, true, onnx.length, "", Map.of()))) {
-      upload.append(ByteBuffer.wrap(onnx));
+      for (int offset = 0; offset < onnx.length; offset += ModelUpload.MAX_CHUNK_BYTES) {
+        upload.append(
+            ByteBuffer.wrap(onnx, offset, Math.min(ModelUpload.MAX_CHUNK_BYTES, onnx.length - offset)));
+      }
       upload.commit();
     }
   }
