@@ -13,6 +13,7 @@ import dqn.replay.buffer.SamplingMode;
 import dqn.replay.memory.MemoryReplayStore;
 import dqn.replay.ratelimit.RateLimiter;
 import dqn.replay.testing.Frames.StreamBuilder;
+import dqn.testkit.PrometheusText;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.util.concurrent.CompletableFuture;
@@ -66,29 +67,19 @@ class ReplayMetricsTest {
     // 11 inserted, 8 sampled: one more batch of 4 would run 1 ahead of the inserts, and is held.
     assertThrows(ReplayException.RateLimited.class, () -> replay.sample(4, null, null, 50));
 
-    String text = registry.scrape();
-    assertEquals(11, value(text, "dqn_replay_size_transitions"));
-    assertEquals(64, value(text, "dqn_replay_capacity_transitions"));
-    assertEquals(12, value(text, "dqn_replay_inserted_steps_total"), "the episode start is a step");
-    assertEquals(8, value(text, "dqn_replay_sampled_transitions_total"), "the held sample took nothing");
-    assertEquals(store.bytesUsed(), value(text, "dqn_replay_stored_bytes"));
+    PrometheusText metrics = PrometheusText.parse(registry.scrape());
+    assertEquals(11, metrics.value("dqn_replay_size_transitions"));
+    assertEquals(64, metrics.value("dqn_replay_capacity_transitions"));
+    assertEquals(12, metrics.value("dqn_replay_inserted_steps_total"), "the episode start is a step");
+    assertEquals(8, metrics.value("dqn_replay_sampled_transitions_total"), "the held sample took nothing");
+    assertEquals(store.bytesUsed(), metrics.value("dqn_replay_stored_bytes"));
     assertTrue(store.bytesUsed() > 0);
-    assertEquals(1, value(text, "dqn_replay_streams"));
-    assertEquals(1, value(text, "dqn_replay_rate_limiter_held_inserts_total"));
-    assertEquals(1, value(text, "dqn_replay_rate_limiter_held_samples_total"));
-    double insertWait = value(text, "dqn_replay_rate_limiter_insert_wait_seconds_total");
-    double sampleWait = value(text, "dqn_replay_rate_limiter_sample_wait_seconds_total");
+    assertEquals(1, metrics.value("dqn_replay_streams"));
+    assertEquals(1, metrics.value("dqn_replay_rate_limiter_held_inserts_total"));
+    assertEquals(1, metrics.value("dqn_replay_rate_limiter_held_samples_total"));
+    double insertWait = metrics.value("dqn_replay_rate_limiter_insert_wait_seconds_total");
+    double sampleWait = metrics.value("dqn_replay_rate_limiter_sample_wait_seconds_total");
     assertTrue(insertWait >= 0.04 && insertWait < 10, "insert held for " + insertWait + " s");
     assertTrue(sampleWait >= 0.045 && sampleWait < 10, "sample held for " + sampleWait + " s");
-  }
-
-  /** The value of the sample line {@code name} (no labels) in a Prometheus text scrape. */
-  static double value(String scrape, String name) {
-    for (String line : scrape.split("\n")) {
-      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError("no " + name + " in\n" + scrape);
   }
 }
