@@ -26,9 +26,17 @@ public final class PrometheusText {
       }
       int space = line.lastIndexOf(' ');
       String series = line.substring(0, space).trim().replace(",}", "}");
-      samples.put(series, Double.parseDouble(line.substring(space + 1)));
+      samples.put(series, number(line.substring(space + 1)));
     }
     return new PrometheusText(samples);
+  }
+
+  private static double number(String value) {
+    return switch (value) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(value);
+    };
   }
 
   /** The value of one series; an AssertionError naming the metrics there are when it is missing. */
