@@ -85,6 +85,7 @@ public class ReplayWiring {
    * binds its metrics.
    */
   void start(@Observes StartupEvent event, Replay replay, MeterRegistry metrics) {
+    replay.size();
     new ReplayMetrics(replay).bindTo(metrics);
   }
 
