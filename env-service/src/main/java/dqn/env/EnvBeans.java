@@ -10,8 +10,10 @@ import dqn.env.grpc.ConfiguredActors;
 import dqn.env.grpc.GrpcConnections;
 import dqn.env.config.SessionConfig;
 import dqn.env.games.GameCatalogue;
+import dqn.env.metrics.EnvMetrics;
 import dqn.env.session.SessionLimits;
 import dqn.env.session.SessionManager;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -122,8 +124,18 @@ public class EnvBeans {
     actors.close();
   }
 
-  /** With autostart the configured actors start with the service (they wait for the others). */
-  void autostart(@Observes StartupEvent started, ActorConfig config, ActorPool actors, ConfiguredActors configured) {
+  /**
+   * Binds the metrics, then, with autostart, starts the configured actors (they wait for the
+   * others), so that the return histogram sees every game.
+   */
+  void onStart(
+      @Observes StartupEvent started,
+      ActorConfig config,
+      ActorPool actors,
+      ConfiguredActors configured,
+      SessionManager sessions,
+      PrometheusMeterRegistry metrics) {
+    new EnvMetrics(actors, sessions).bindTo(metrics);
     if (config.autostart()) {
       actors.start(configured.settings());
     }

@@ -16,6 +16,7 @@ import dqn.learner.game.ActionSetLookup;
 import dqn.learner.game.GameActions;
 import dqn.learner.grpc.GrpcGameCatalog;
 import dqn.learner.grpc.GrpcModelUploader;
+import dqn.learner.metrics.LearnerMetrics;
 import dqn.learner.ort.OrtRunner;
 import dqn.learner.replay.PrefetchingSampler;
 import dqn.learner.snapshot.SnapshotDirectory;
@@ -23,7 +24,6 @@ import dqn.learner.snapshot.SnapshotPublisher;
 import dqn.qnetwork.Architecture;
 import dqn.qnetwork.QNetworkSpec;
 import dqn.qnetwork.QNetworkWeights;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -118,34 +118,12 @@ public class LearnerBeans {
   }
 
   void onStart(@Observes StartupEvent event, Learner learner, LearnerConfig config, MeterRegistry metrics) {
-    registerMetrics(learner, metrics);
+    new LearnerMetrics(learner).bindTo(metrics);
     if (config.autoStart()) {
       learner.start();
     } else {
       LOG.info("dqn.learner.auto-start=false: waiting for the Start call");
     }
-  }
-
-  /** The status as Prometheus gauges, read when scraped (nothing is recorded per update). */
-  private static void registerMetrics(Learner learner, MeterRegistry metrics) {
-    Gauge.builder("learner_update_step", learner, l -> l.status().updateStep())
-        .description("gradient updates made")
-        .register(metrics);
-    Gauge.builder("learner_env_frames", learner, l -> l.status().envFrames())
-        .description("emulator frames behind the data trained on")
-        .register(metrics);
-    Gauge.builder("learner_updates_per_second", learner, l -> l.status().updatesPerSecond())
-        .description("updates per second, recent average")
-        .register(metrics);
-    Gauge.builder("learner_td_loss", learner, l -> l.status().loss())
-        .description("recent mean TD loss (Huber)")
-        .register(metrics);
-    Gauge.builder("learner_data_wait_fraction", learner, l -> l.status().dataWaitFraction())
-        .description("share of recent wall time spent waiting for replay data")
-        .register(metrics);
-    Gauge.builder("learner_state", learner, l -> l.status().state().ordinal())
-        .description("0 idle, 1 training, 2 waiting, 3 paused, 4 failed")
-        .register(metrics);
   }
 
   void onStop(@Observes ShutdownEvent event) {

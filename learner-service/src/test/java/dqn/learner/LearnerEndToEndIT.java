@@ -130,7 +130,7 @@ class LearnerEndToEndIT {
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + learner.port() + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString())
                 .body();
-        assertTrue(metrics.contains("learner_update_step") && metrics.contains("learner_data_wait_fraction"), metrics);
+        assertTrue(metrics.contains("dqn_learner_updates_total") && metrics.contains("dqn_learner_data_wait_ratio"), metrics);
         assertTrue(training.getEnvFrames() >= 400 * 4, training.toString());
 
         LinkedBlockingQueue<SnapshotInfo> announced = new LinkedBlockingQueue<>();

@@ -5,7 +5,9 @@ import dqn.env.session.SessionManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +48,10 @@ public final class ActorPool implements AutoCloseable {
   private Running running;
   private ActorStatusView lastStopped;
   private EpisodeLog stoppedEpisodes;
+  private final List<Consumer<FinishedGame>> gameWatchers = new CopyOnWriteArrayList<>();
+  // Waits of the pools stopped so far, so that the totals never go back across starts.
+  private long stoppedInferenceWaitNanos;
+  private long stoppedReplayWaitNanos;
 
   public ActorPool(SessionManager manager, Connections connections) {
     this.manager = manager;
@@ -66,7 +72,7 @@ public final class ActorPool implements AutoCloseable {
     List<Session> opened = new ArrayList<>();
     List<ActorLoop> loops = new ArrayList<>();
     AtomicLong frames = new AtomicLong(settings.startFrames());
-    EpisodeLog episodes = new EpisodeLog(settings.startEpisodes());
+    EpisodeLog episodes = new EpisodeLog(settings.startEpisodes(), this::announce);
     String startId = Long.toString(System.currentTimeMillis(), 36);
     try {
       for (int a = 0; a < settings.actors(); a++) {
@@ -133,6 +139,10 @@ public final class ActorPool implements AutoCloseable {
     }
     lastStopped = status();
     stoppedEpisodes = stopping.episodes;
+    for (ActorLoop loop : stopping.loops) {
+      stoppedInferenceWaitNanos += loop.inferenceWaitNanos();
+      stoppedReplayWaitNanos += loop.replayWaitNanos();
+    }
     running = null;
     for (ActorLoop loop : stopping.loops) {
       closeConnections(loop);
@@ -208,6 +218,42 @@ public final class ActorPool implements AutoCloseable {
 
   synchronized boolean isRunning(Object started) {
     return running == started;
+  }
+
+  /**
+   * Actor time spent waiting for the inference-service's actions since the service started, summed
+   * over the actors (so up to the number of actors seconds per second).
+   */
+  public synchronized long inferenceWaitNanos() {
+    long total = stoppedInferenceWaitNanos;
+    if (running != null) {
+      for (ActorLoop loop : running.loops) {
+        total += loop.inferenceWaitNanos();
+      }
+    }
+    return total;
+  }
+
+  /** Actor time spent waiting for the replay's writer since the service started, summed over the actors. */
+  public synchronized long replayWaitNanos() {
+    long total = stoppedReplayWaitNanos;
+    if (running != null) {
+      for (ActorLoop loop : running.loops) {
+        total += loop.replayWaitNanos();
+      }
+    }
+    return total;
+  }
+
+  /** Calls {@code watcher} with every game the actors finish from now on, on the actor's thread. */
+  public void watchGames(Consumer<FinishedGame> watcher) {
+    gameWatchers.add(watcher);
+  }
+
+  private void announce(FinishedGame game) {
+    for (Consumer<FinishedGame> watcher : gameWatchers) {
+      watcher.accept(game);
+    }
   }
 
   /** The finished games with an index greater than {@code after} (the most recent kept ones). */

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The pool's finished games: the most recent ones kept for readers, and the last-100 means. */
 public final class EpisodeLog {
@@ -15,22 +16,30 @@ public final class EpisodeLog {
   public static final int MEAN_OVER = 100;
 
   private final Deque<FinishedGame> kept = new ArrayDeque<>();
+  private final Consumer<FinishedGame> onRecorded;
   private long count;
 
-  /** @param startEpisodes games finished before (resume): indices continue after them */
-  public EpisodeLog(long startEpisodes) {
+  /**
+   * @param startEpisodes games finished before (resume): indices continue after them
+   * @param onRecorded told of every game recorded, on the recording thread
+   */
+  public EpisodeLog(long startEpisodes, Consumer<FinishedGame> onRecorded) {
     this.count = startEpisodes;
+    this.onRecorded = onRecorded;
   }
 
   /** Records a game, giving it the next index. */
-  public synchronized FinishedGame record(
+  public FinishedGame record(
       long endFrames, double rawReturn, double clippedReturn, long lengthSteps, long frames, int actor, long modelVersion) {
-    FinishedGame game =
-        new FinishedGame(++count, endFrames, rawReturn, clippedReturn, lengthSteps, frames, actor, modelVersion);
-    kept.addLast(game);
-    if (kept.size() > KEPT) {
-      kept.removeFirst();
+    FinishedGame game;
+    synchronized (this) {
+      game = new FinishedGame(++count, endFrames, rawReturn, clippedReturn, lengthSteps, frames, actor, modelVersion);
+      kept.addLast(game);
+      if (kept.size() > KEPT) {
+        kept.removeFirst();
+      }
     }
+    onRecorded.accept(game);
     return game;
   }
 

@@ -195,11 +195,14 @@ class ActorPoolTest {
 
   @Test
   void theEpisodeLogKeepsIndicesAcrossResumesAndMeansTheLast100() {
-    EpisodeLog log = new EpisodeLog(10);
+    List<Long> told = new ArrayList<>();
+    EpisodeLog log = new EpisodeLog(10, game -> told.add(game.index()));
     for (int i = 0; i < 150; i++) {
       log.record(i, i, Math.signum(i), 5, 20, 0, 1);
     }
     assertEquals(160, log.count());
+    assertEquals(150, told.size());
+    assertEquals(11, told.get(0));
     assertEquals(99.5, log.meanRawReturn(), 1e-9);
     assertEquals(3, log.after(157).size());
     assertEquals(158, log.after(157).get(0).index());

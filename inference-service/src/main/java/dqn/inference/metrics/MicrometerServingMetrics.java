@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * dqn_inference_run_seconds}.
  */
 public final class MicrometerServingMetrics implements ServingMetrics {
+
+  // Latency buckets: Micrometer's default range starts at 1 ms, which would put every request of a
+  // small model (tens of microseconds) in the first bucket and make its p50 and p99 meaningless.
+  private static final Duration SHORTEST_EXPECTED = Duration.ofNanos(20_000);
+  private static final Duration LONGEST_EXPECTED = Duration.ofSeconds(10);
 
   private final MeterRegistry registry;
   private final Map<String, ModelMeters> meters = new ConcurrentHashMap<>();
@@ -69,6 +75,8 @@ public final class MicrometerServingMetrics implements ServingMetrics {
               .description("Time from receiving an Act request to its answer, in the service")
               .tag("model", model)
               .publishPercentileHistogram()
+              .minimumExpectedValue(SHORTEST_EXPECTED)
+              .maximumExpectedValue(LONGEST_EXPECTED)
               .register(registry);
       batchRows =
           DistributionSummary.builder("dqn.inference.batch.rows")
@@ -87,6 +95,8 @@ public final class MicrometerServingMetrics implements ServingMetrics {
               .description("Time of one model run")
               .tag("model", model)
               .publishPercentileHistogram()
+              .minimumExpectedValue(SHORTEST_EXPECTED)
+              .maximumExpectedValue(LONGEST_EXPECTED)
               .register(registry);
     }
   }

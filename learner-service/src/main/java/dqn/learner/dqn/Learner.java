@@ -231,6 +231,11 @@ public final class Learner implements AutoCloseable {
         publisher.last());
   }
 
+  /** Time spent waiting for replay data since the learner was made; it only grows. */
+  public long dataWaitNanos() {
+    return sampler.waitNanos();
+  }
+
   public SnapshotPublisher snapshots() {
     return publisher;
   }

@@ -5,10 +5,12 @@ import dqn.qnetwork.onnx.OnnxMetadata;
 import dqn.qnetwork.onnx.OnnxQNetworkWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -21,6 +23,18 @@ import org.jboss.logging.Logger;
 public final class SnapshotPublisher {
 
   private static final Logger LOG = Logger.getLogger(SnapshotPublisher.class);
+
+  /** How a snapshot ended, counted for the metrics. */
+  public enum Result {
+    /** Verified, kept and taken by the inference-service. */
+    PUBLISHED,
+    /** Verified and kept, but not taken: uploads are off or the inference-service refused it. */
+    UNPUBLISHED,
+    /** ONNX Runtime refused it or disagreed with the training engine: nothing kept. */
+    REJECTED,
+    /** It could not be written or verified for another reason. */
+    FAILED
+  }
 
   /** Settings of publishing. */
   public record Settings(
@@ -36,6 +50,8 @@ public final class SnapshotPublisher {
   private final ModelUploader uploader;
   private final List<Consumer<SnapshotRecord>> watchers = new CopyOnWriteArrayList<>();
   private volatile SnapshotRecord last;
+  private final Map<Result, LongAdder> results = new EnumMap<>(Result.class);
+  private volatile float lastMaxAbsDiff = Float.NaN;
 
   /**
    * @param uploader where verified snapshots go; null keeps them in the directory only
@@ -46,6 +62,9 @@ public final class SnapshotPublisher {
     this.directory = directory;
     this.runner = runner;
     this.uploader = uploader;
+    for (Result result : Result.values()) {
+      results.put(result, new LongAdder());
+    }
     try {
       List<SnapshotRecord> existing = directory.list();
       this.last = existing.isEmpty() ? null : existing.get(0);
@@ -66,6 +85,27 @@ public final class SnapshotPublisher {
   public SnapshotRecord publish(
       QNetworkWeights weights, ProbeBatch probe, float[][] engineQ, long updateStep, long envFrames)
       throws IOException {
+    SnapshotRecord record;
+    try {
+      record = keep(weights, probe, engineQ, updateStep, envFrames);
+    } catch (SnapshotRejectedException e) {
+      results.get(Result.REJECTED).increment();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      results.get(Result.FAILED).increment();
+      throw e;
+    }
+    results.get(record.published() ? Result.PUBLISHED : Result.UNPUBLISHED).increment();
+    for (Consumer<SnapshotRecord> watcher : watchers) {
+      watcher.accept(record);
+    }
+    return record;
+  }
+
+  /** Writes, verifies, keeps and uploads; {@link #publish} counts the result and announces it. */
+  private SnapshotRecord keep(
+      QNetworkWeights weights, ProbeBatch probe, float[][] engineQ, long updateStep, long envFrames)
+      throws IOException {
     long created = System.currentTimeMillis();
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(OnnxMetadata.GAME, settings.game());
@@ -84,6 +124,7 @@ public final class SnapshotPublisher {
       throw new SnapshotRejectedException("ONNX Runtime refused the snapshot at update " + updateStep + ": " + e.getMessage(), e);
     }
     float diff = maxAbsDiff(engineQ, runtimeQ);
+    lastMaxAbsDiff = diff;
     if (!(diff <= settings.maxAbsDiff())) {
       throw new SnapshotRejectedException(
           String.format(
@@ -119,9 +160,6 @@ public final class SnapshotPublisher {
         updateStep,
         diff,
         published ? "published as version " + version : "not published");
-    for (Consumer<SnapshotRecord> watcher : watchers) {
-      watcher.accept(record);
-    }
     return record;
   }
 
@@ -131,6 +169,19 @@ public final class SnapshotPublisher {
    */
   public SnapshotRecord last() {
     return last;
+  }
+
+  /** Snapshots that ended with {@code result} since the service started. */
+  public long count(Result result) {
+    return results.get(result).sum();
+  }
+
+  /**
+   * The largest |ONNX Runtime - training engine| of the newest snapshot compared, kept or
+   * rejected; NaN before the first comparison of this process.
+   */
+  public float lastMaxAbsDiff() {
+    return lastMaxAbsDiff;
   }
 
   public List<SnapshotRecord> list() throws IOException {

@@ -6,8 +6,10 @@ import dqn.replay.buffer.ReplaySettings;
 import dqn.replay.buffer.ReplayStore;
 import dqn.replay.buffer.SamplingMode;
 import dqn.replay.memory.MemoryReplayStore;
+import dqn.replay.metrics.ReplayMetrics;
 import dqn.replay.ratelimit.RateLimiter;
 import dqn.replay.redis.RedisReplayStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -78,9 +80,13 @@ public class ReplayWiring {
     return replay;
   }
 
-  /** Builds the replay at start-up, so a bad setting or an unreachable Redis stops the start. */
-  void start(@Observes StartupEvent event, Replay replay) {
+  /**
+   * Builds the replay at start-up, so a bad setting or an unreachable Redis stops the start, and
+   * binds its metrics.
+   */
+  void start(@Observes StartupEvent event, Replay replay, MeterRegistry metrics) {
     replay.size();
+    new ReplayMetrics(replay).bindTo(metrics);
   }
 
   void close(@Disposes Replay replay) {

@@ -531,6 +531,11 @@ public final class Replay implements AutoCloseable {
     return limiter.update(newSettings);
   }
 
+  /** What the rate limiter has held back since the service started. */
+  public RateLimiter.Held rateLimiterHeld() {
+    return limiter.held();
+  }
+
   public ReplayStatistics statistics() {
     long steps;
     long frameBytes;

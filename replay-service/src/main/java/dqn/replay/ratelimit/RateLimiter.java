@@ -29,6 +29,11 @@ public final class RateLimiter {
   private Settings settings;
   private double inserted;
   private double sampled;
+  // What the limiter held back, for the metrics: calls that had to wait, and their waits summed.
+  private long heldInserts;
+  private long heldInsertNanos;
+  private long heldSamples;
+  private long heldSampleNanos;
 
   /** Limiter settings; {@link #validate} rejects the ones that could deadlock. */
   public record Settings(long minSizeToSample, double samplesPerInsert, double errorBuffer) {
@@ -104,8 +109,15 @@ public final class RateLimiter {
   /** Blocks while the actors are too far ahead of the learner; returns early if cancelled. */
   public void awaitInsert(BooleanSupplier cancelled) {
     lock.lock();
+    boolean held = false;
+    long heldSince = 0;
     try {
       while (settings.samplesPerInsert > 0 && diff() > maxDiff()) {
+        if (!held) {
+          held = true;
+          heldSince = System.nanoTime();
+          heldInserts++;
+        }
         if (cancelled.getAsBoolean()) {
           throw new ReplayException.Cancelled("insert cancelled while the rate limiter held it");
         }
@@ -115,6 +127,9 @@ public final class RateLimiter {
       Thread.currentThread().interrupt();
       throw new ReplayException.Cancelled("insert interrupted while the rate limiter held it");
     } finally {
+      if (held) {
+        heldInsertNanos += System.nanoTime() - heldSince;
+      }
       lock.unlock();
     }
   }
@@ -138,6 +153,8 @@ public final class RateLimiter {
    */
   public void awaitSample(int batchSize, long timeoutMs) {
     lock.lock();
+    boolean held = false;
+    long heldSince = 0;
     try {
       long size = replaySize.getAsLong();
       if (size < settings.minSizeToSample) {
@@ -154,6 +171,11 @@ public final class RateLimiter {
       }
       long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
       while (settings.samplesPerInsert > 0 && diff() - batchSize < minDiff()) {
+        if (!held) {
+          held = true;
+          heldSince = System.nanoTime();
+          heldSamples++;
+        }
         if (remaining <= 0) {
           throw new ReplayException.RateLimited(
               "the rate limiter held the sample longer than timeout_ms=" + timeoutMs + ": "
@@ -168,6 +190,9 @@ public final class RateLimiter {
       Thread.currentThread().interrupt();
       throw new ReplayException.Cancelled("sample interrupted while the rate limiter held it");
     } finally {
+      if (held) {
+        heldSampleNanos += System.nanoTime() - heldSince;
+      }
       lock.unlock();
     }
   }
@@ -177,6 +202,18 @@ public final class RateLimiter {
     try {
       sampled += transitions;
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What the limiter has held back since it was made; the counts only grow. */
+  public record Held(long inserts, long insertNanos, long samples, long sampleNanos) {}
+
+  public Held held() {
+    lock.lock();
+    try {
+      return new Held(heldInserts, heldInsertNanos, heldSamples, heldSampleNanos);
     } finally {
       lock.unlock();
     }
