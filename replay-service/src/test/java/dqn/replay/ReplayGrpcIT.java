@@ -12,6 +12,7 @@ import dqn.replay.testing.Frames;
 import dqn.replay.testing.Frames.StreamBuilder;
 import dqn.replay.testing.InsertStream;
 import dqn.testkit.GrpcProbe;
+import dqn.testkit.RawMethods;
 import dqn.launcher.ServiceProcess;
 import dqn.v1.CompressedFrames;
 import dqn.v1.DType;
@@ -25,10 +26,16 @@ import dqn.v1.SampleResponse;
 import dqn.v1.SamplingMode;
 import dqn.v1.StateEncoding;
 import dqn.v1.UpdatePrioritiesRequest;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +77,57 @@ class ReplayGrpcIT {
 
   private static InsertStream insertStream() {
     return new InsertStream(ReplayServiceGrpc.newStub(probe.channel()));
+  }
+
+  @Test
+  void unparsableBytesGetInvalidArgumentAtOnceOnEveryMethodAndEndTheInsertStream() throws Exception {
+    byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    for (String method : List.of("Sample", "UpdatePriorities", "GetStats", "SetRateLimiter")) {
+      StatusRuntimeException e =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      probe.channel(),
+                      RawMethods.unary(MethodDescriptor.generateFullMethodName(ReplayServiceGrpc.SERVICE_NAME, method)),
+                      CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                      garbage));
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), method + ": " + e.getStatus());
+    }
+
+    // On the Insert stream: a valid request is acknowledged, the garbage after it ends the stream
+    // with INVALID_ARGUMENT at once (it used to hang until the client's deadline).
+    byte[] valid = InsertStream.request("raw-1", new StreamBuilder(FRAME, 9, 0).start().step(1, 0).take()).toByteArray();
+    ClientCall<byte[], byte[]> call =
+        probe.channel()
+            .newCall(
+                RawMethods.bidiStreaming(MethodDescriptor.generateFullMethodName(ReplayServiceGrpc.SERVICE_NAME, "Insert")),
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onMessage(byte[] message) {
+            acks.incrementAndGet();
+          }
+
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            closed.complete(status);
+          }
+        },
+        new Metadata());
+    call.request(Integer.MAX_VALUE);
+    call.sendMessage(valid);
+    call.sendMessage(garbage);
+    long started = System.nanoTime();
+    Status status = closed.get(30, TimeUnit.SECONDS);
+    assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), status.toString());
+    assertTrue(status.getDescription().contains("not a valid protobuf message"), status.getDescription());
+    assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10), "answered at once, not at the deadline");
+    assertEquals(1, acks.get(), "the valid request before it was acknowledged");
+    call.cancel("done", null);
   }
 
   @Test

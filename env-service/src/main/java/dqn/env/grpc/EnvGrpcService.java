@@ -6,6 +6,7 @@ import dqn.env.actors.ActorWatch;
 import dqn.env.session.ResetResult;
 import dqn.env.session.Session;
 import dqn.env.session.SessionManager;
+import dqn.runtime.grpc.MalformedRequests;
 import dqn.v1.ActorFrame;
 import dqn.v1.ActorStatus;
 import dqn.v1.CloseSessionRequest;
@@ -185,7 +186,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
               }
               StepResponse stepped;
               try {
-                requireWellFormed(request);
+                MalformedRequests.requireWellFormed(request);
                 stepped = step(request);
               } catch (RuntimeException e) {
                 // A stream carries one status: the first bad request ends it.
@@ -282,7 +283,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
     ActorWatch watch;
     long periodNanos;
     try {
-      requireWellFormed(request);
+      MalformedRequests.requireWellFormed(request);
       float fps = request.getFramesPerSecond() == 0 ? DEFAULT_WATCH_FPS : request.getFramesPerSecond();
       if (!(fps >= 1 && fps <= MAX_WATCH_FPS)) {
         throw new IllegalArgumentException(
@@ -317,17 +318,10 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
     return ProtoMapping.response(sessions.step(ProtoMapping.commands(request)));
   }
 
-  private static void requireWellFormed(Object request) {
-    if (MalformedRequests.isMarker(request)) {
-      throw new IllegalArgumentException(
-          "the request bytes are not a valid protobuf message of the method's request type");
-    }
-  }
-
   private static <T> void answer(Object request, StreamObserver<T> response, Supplier<T> call) {
     T result;
     try {
-      requireWellFormed(request);
+      MalformedRequests.requireWellFormed(request);
       result = call.get();
     } catch (RuntimeException e) {
       response.onError(EnvStatus.of(e));

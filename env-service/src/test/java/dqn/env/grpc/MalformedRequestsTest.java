@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dqn.runtime.grpc.MalformedRequests;
 import dqn.v1.EnvServiceGrpc;
 import dqn.v1.SessionAction;
 import dqn.v1.StepRequest;

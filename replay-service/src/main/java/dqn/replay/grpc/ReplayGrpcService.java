@@ -24,7 +24,10 @@ import dqn.v1.Tensor;
 import dqn.v1.TimeStep;
 import dqn.v1.UpdatePrioritiesRequest;
 import dqn.v1.UpdatePrioritiesResponse;
+import dqn.runtime.grpc.MalformedRequests;
+import io.grpc.BindableService;
 import io.grpc.Context;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -32,15 +35,24 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The gRPC edge of the replay: converts messages and calls one {@link Replay} method each. */
+/**
+ * The gRPC edge of the replay: converts messages and calls one {@link Replay} method each.
+ * Request bytes that are no protobuf message are answered with INVALID_ARGUMENT
+ * ({@link MalformedRequests}), on the Insert stream too, which they end.
+ */
 @GrpcService
-public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
+public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, BindableService {
 
   private final Replay replay;
 
   @Inject
   public ReplayGrpcService(Replay replay) {
     this.replay = replay;
+  }
+
+  @Override
+  public ServerServiceDefinition bindService() {
+    return MalformedRequests.tolerant(ReplayServiceGrpc.bindService(this));
   }
 
   @Override
@@ -56,6 +68,7 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
           return;
         }
         try {
+          MalformedRequests.requireWellFormed(request);
           InsertResult result =
               replay.insert(request.getStreamId(), steps(request), context::isCancelled);
           acks.onNext(
@@ -99,6 +112,7 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
   @Blocking
   public void sample(SampleRequest request, StreamObserver<SampleResponse> response) {
     try {
+      MalformedRequests.requireWellFormed(request);
       StateEncoding encoding = stateEncoding(request);
       SampledBatch batch =
           replay.sample(
@@ -192,6 +206,7 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
   public void updatePriorities(
       UpdatePrioritiesRequest request, StreamObserver<UpdatePrioritiesResponse> response) {
     try {
+      MalformedRequests.requireWellFormed(request);
       long[] ids = request.getIdsList().stream().mapToLong(Long::longValue).toArray();
       float[] priorities = new float[request.getPrioritiesCount()];
       for (int i = 0; i < priorities.length; i++) {
@@ -209,6 +224,7 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
   @Blocking
   public void getStats(GetStatsRequest request, StreamObserver<ReplayStats> response) {
     try {
+      MalformedRequests.requireWellFormed(request);
       ReplayStatistics s = replay.statistics();
       ReplayStats.Builder out =
           ReplayStats.newBuilder()
@@ -240,6 +256,7 @@ public class ReplayGrpcService extends ReplayServiceGrpc.ReplayServiceImplBase {
   public void setRateLimiter(
       RateLimiterSettings request, StreamObserver<RateLimiterSettings> response) {
     try {
+      MalformedRequests.requireWellFormed(request);
       RateLimiter.Settings applied =
           replay.setRateLimiter(
               new RateLimiter.Settings(

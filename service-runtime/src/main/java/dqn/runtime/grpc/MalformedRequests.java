@@ -1,9 +1,10 @@
-package dqn.env.grpc;
+package dqn.runtime.grpc;
 
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -14,11 +15,13 @@ import java.util.Set;
 
 /**
  * Turns request bytes that are no protobuf message into a marker request that the service
- * answers with INVALID_ARGUMENT. Without it, the gRPC server cancels such a call on its own:
- * unary calls then end with INTERNAL "Half-closed without a request" and a StepStream hangs
- * until the client's deadline (seen with Quarkus' Vert.x transport).
+ * answers with INVALID_ARGUMENT ({@link #requireWellFormed}). Without it, the gRPC server cancels
+ * such a call on its own: unary calls then end with INTERNAL "Half-closed without a request" and
+ * a request stream hangs until the client's deadline (seen with Quarkus' Vert.x transport). A
+ * service applies it in its {@code bindService}, so it implements the generated
+ * {@code AsyncService} rather than extending {@code ImplBase} (whose {@code bindService} is final).
  */
-final class MalformedRequests {
+public final class MalformedRequests {
 
   private static final Set<Object> MARKERS = Collections.synchronizedSet(
       Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -26,12 +29,24 @@ final class MalformedRequests {
   private MalformedRequests() {}
 
   /** Whether the request stands for bytes that could not be parsed. */
-  static boolean isMarker(Object request) {
+  public static boolean isMarker(Object request) {
     return MARKERS.contains(request);
   }
 
+  /**
+   * @throws StatusRuntimeException INVALID_ARGUMENT when the request stands for bytes that could
+   *     not be parsed
+   */
+  public static void requireWellFormed(Object request) {
+    if (isMarker(request)) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("the request bytes are not a valid protobuf message of the method's request type")
+          .asRuntimeException();
+    }
+  }
+
   /** The service with every method's request parsing made tolerant. */
-  static ServerServiceDefinition tolerant(ServerServiceDefinition service) {
+  public static ServerServiceDefinition tolerant(ServerServiceDefinition service) {
     ServiceDescriptor strict = service.getServiceDescriptor();
     List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
     ServiceDescriptor.Builder descriptor =
