@@ -6,7 +6,13 @@ import dqn.env.actors.ActorWatch;
 import dqn.env.session.ResetResult;
 import dqn.env.session.Session;
 import dqn.env.session.SessionManager;
+import dqn.env.ale.AleException;
+import dqn.env.preprocess.EpisodeOverException;
+import dqn.env.session.SessionLimitException;
+import dqn.env.session.SessionNotFoundException;
+import dqn.env.session.UnknownGameException;
 import dqn.runtime.grpc.MalformedRequests;
+import dqn.runtime.grpc.StatusMapping;
 import dqn.v1.ActorFrame;
 import dqn.v1.ActorStatus;
 import dqn.v1.CloseSessionRequest;
@@ -41,11 +47,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The gRPC edge of the env-service over {@link SessionManager}: each RPC validates, converts,
- * makes one domain call and converts back; {@link EnvStatus} maps failures to statuses.
+ * makes one domain call and converts back; {@link #STATUSES} maps failures to statuses.
  *
  * <p>StartActors, StopActors and GetActorStatus drive the {@link ActorPool}; an unset field of
  * StartActors keeps the service's configured value ({@link ConfiguredActors}).
@@ -60,6 +65,16 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   private final SessionManager sessions;
   private final ActorPool actors;
   private final ConfiguredActors configuredActors;
+  private static final StatusMapping STATUSES =
+      StatusMapping.builder("env-service")
+          .map(UnknownGameException.class, Status.Code.NOT_FOUND)
+          .map(SessionNotFoundException.class, Status.Code.NOT_FOUND)
+          .map(SessionLimitException.class, Status.Code.RESOURCE_EXHAUSTED)
+          .map(EpisodeOverException.class, Status.Code.FAILED_PRECONDITION)
+          .map(ActorPool.AlreadyRunningException.class, Status.Code.FAILED_PRECONDITION)
+          .map(ActorPool.NotRunningException.class, Status.Code.FAILED_PRECONDITION)
+          .internal(AleException.class, "emulator failure: ")
+          .build();
   private static final float DEFAULT_WATCH_FPS = 15;
   private static final float MAX_WATCH_FPS = 60;
   private static final int MAX_WATCHERS = 8;
@@ -88,7 +103,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Override
   @Blocking
   public void listGames(ListGamesRequest request, StreamObserver<ListGamesResponse> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -102,7 +117,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Blocking
   public void createSession(
       CreateSessionRequest request, StreamObserver<CreateSessionResponse> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -134,7 +149,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Blocking
   public void closeSession(
       CloseSessionRequest request, StreamObserver<CloseSessionResponse> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -146,7 +161,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Override
   @Blocking
   public void reset(ResetRequest request, StreamObserver<ResetResponse> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -164,7 +179,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Override
   @Blocking
   public void step(StepRequest request, StreamObserver<StepResponse> response) {
-    answer(request, response, () -> step(request));
+    STATUSES.answer(request, response, () -> step(request));
   }
 
   /**
@@ -191,7 +206,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
               } catch (RuntimeException e) {
                 // A stream carries one status: the first bad request ends it.
                 ended = true;
-                responses.onError(EnvStatus.of(e));
+                responses.onError(STATUSES.toStatus(e));
                 return;
               }
               responses.onNext(stepped);
@@ -224,7 +239,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Override
   @Blocking
   public void getFrame(GetFrameRequest request, StreamObserver<GetFrameResponse> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -240,7 +255,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Override
   @Blocking
   public void startActors(StartActorsRequest request, StreamObserver<ActorStatus> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -252,7 +267,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Override
   @Blocking
   public void stopActors(StopActorsRequest request, StreamObserver<ActorStatus> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -268,7 +283,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
   @Override
   @Blocking
   public void getActorStatus(GetActorStatusRequest request, StreamObserver<ActorStatus> response) {
-    answer(
+    STATUSES.answer(
         request,
         response,
         () -> {
@@ -298,7 +313,7 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
                 MAX_WATCHERS + " actor watchers are connected already; close one and try again"));
       }
     } catch (RuntimeException e) {
-      response.onError(EnvStatus.of(e));
+      response.onError(STATUSES.toStatus(e));
       return;
     }
     ServerCallStreamObserver<ActorFrame> stream = (ServerCallStreamObserver<ActorFrame>) response;
@@ -316,18 +331,5 @@ public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableServ
 
   private StepResponse step(StepRequest request) {
     return ProtoMapping.response(sessions.step(ProtoMapping.commands(request)));
-  }
-
-  private static <T> void answer(Object request, StreamObserver<T> response, Supplier<T> call) {
-    T result;
-    try {
-      MalformedRequests.requireWellFormed(request);
-      result = call.get();
-    } catch (RuntimeException e) {
-      response.onError(EnvStatus.of(e));
-      return;
-    }
-    response.onNext(result);
-    response.onCompleted();
   }
 }

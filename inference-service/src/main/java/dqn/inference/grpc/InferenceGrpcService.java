@@ -1,12 +1,19 @@
 package dqn.inference.grpc;
 
 import dqn.inference.config.BatchingConfig;
+import dqn.inference.model.InferenceFailedException;
+import dqn.inference.model.InvalidModelException;
 import dqn.inference.registry.InvalidUploadException;
+import dqn.inference.registry.ModelNotFoundException;
 import dqn.inference.registry.ModelRegistry;
 import dqn.inference.registry.ModelUpload;
+import dqn.inference.registry.UploadTooLargeException;
 import dqn.inference.serving.ActCommand;
 import dqn.inference.serving.ActResult;
 import dqn.inference.serving.ActService;
+import dqn.inference.serving.InvalidObservationException;
+import dqn.runtime.grpc.MalformedRequests;
+import dqn.runtime.grpc.StatusMapping;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
 import dqn.v1.GetModelMetadataRequest;
@@ -17,17 +24,36 @@ import dqn.v1.ModelMetadata;
 import dqn.v1.ModelVersionInfo;
 import dqn.v1.SetLiveVersionRequest;
 import dqn.v1.UploadModelRequest;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.Vertx;
-import java.util.function.Supplier;
+import java.io.UncheckedIOException;
 
-/** The gRPC edge of the inference-service: converts, calls the domain, converts back. */
+/**
+ * The gRPC edge of the inference-service: converts, calls the domain, converts back. Request
+ * bytes that are no protobuf message are answered with INVALID_ARGUMENT ({@link MalformedRequests}).
+ */
 @GrpcService
 @RegisterInterceptor(BearerTokenInterceptor.class)
-public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
+public class InferenceGrpcService implements InferenceServiceGrpc.AsyncService, BindableService {
+
+  private static final StatusMapping STATUSES =
+      StatusMapping.builder("inference-service")
+          .map(ModelNotFoundException.class, Status.Code.NOT_FOUND)
+          .map(InvalidModelException.class, Status.Code.INVALID_ARGUMENT, "the uploaded model was rejected: ")
+          .map(InvalidObservationException.class, Status.Code.INVALID_ARGUMENT)
+          .map(InvalidUploadException.class, Status.Code.INVALID_ARGUMENT)
+          .map(UploadTooLargeException.class, Status.Code.RESOURCE_EXHAUSTED)
+          .internal(InferenceFailedException.class, "")
+          .internalWithoutDetails(
+              UncheckedIOException.class,
+              "the inference-service could not read or write its model store (its log names the file and the cause)")
+          .build();
 
   private final ActService actService;
   private final ModelRegistry registry;
@@ -42,6 +68,11 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     this.runIdleOnEventLoop = batching.runIdleOnEventLoop();
   }
 
+  @Override
+  public ServerServiceDefinition bindService() {
+    return MalformedRequests.tolerant(InferenceServiceGrpc.bindService(this));
+  }
+
   /**
    * Starts on the event loop and moves to a worker thread, where the request may wait for its
    * batch; with {@code dqn.inference.batching.run-idle-on-event-loop}, a request whose model is
@@ -52,10 +83,11 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     ActCommand command;
     ActResult now;
     try {
+      MalformedRequests.requireWellFormed(request);
       command = ProtoConversions.toCommand(request);
       now = runIdleOnEventLoop ? actService.actWithoutWaiting(command) : null;
     } catch (RuntimeException e) {
-      responses.onError(StatusMapping.toStatus(e));
+      responses.onError(STATUSES.toStatus(e));
       return;
     }
     if (now != null) {
@@ -73,7 +105,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
                     ProtoConversions.toResponse(request.getRequestId(), result.result()));
                 responses.onCompleted();
               } else {
-                responses.onError(StatusMapping.toStatus(result.cause()));
+                responses.onError(STATUSES.toStatus(result.cause()));
               }
             });
   }
@@ -91,10 +123,11 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         }
         ActResponse response;
         try {
+          MalformedRequests.requireWellFormed(request);
           response = act(request);
         } catch (RuntimeException e) {
           failed = true;
-          responses.onError(StatusMapping.toStatus(e));
+          responses.onError(STATUSES.toStatus(e));
           return;
         }
         responses.onNext(response);
@@ -118,8 +151,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
   @Blocking
   public void getModelMetadata(
       GetModelMetadataRequest request, StreamObserver<ModelMetadata> responses) {
-    answer(
-        responses,
+    STATUSES.answer(request, responses,
         () ->
             ProtoConversions.toMetadata(
                 registry.describe(request.getModel(), request.getVersion())));
@@ -139,6 +171,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
           return;
         }
         try {
+          MalformedRequests.requireWellFormed(request);
           switch (request.getPartCase()) {
             case HEADER -> {
               if (upload != null) {
@@ -179,7 +212,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
           fail(new InvalidUploadException("the upload ended before its header"));
           return;
         }
-        answer(responses, () -> ProtoConversions.toInfo(upload.commit()));
+        STATUSES.answer(responses, () -> ProtoConversions.toInfo(upload.commit()));
       }
 
       private void fail(RuntimeException e) {
@@ -187,7 +220,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         if (upload != null) {
           upload.close();
         }
-        responses.onError(StatusMapping.toStatus(e));
+        responses.onError(STATUSES.toStatus(e));
       }
     };
   }
@@ -195,8 +228,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
   @Override
   @Blocking
   public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responses) {
-    answer(
-        responses,
+    STATUSES.answer(request, responses,
         () -> {
           ListModelsResponse.Builder list = ListModelsResponse.newBuilder();
           registry.list().forEach(summary -> list.addModels(ProtoConversions.toInfo(summary)));
@@ -208,26 +240,12 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
   @Blocking
   public void setLiveVersion(
       SetLiveVersionRequest request, StreamObserver<ModelVersionInfo> responses) {
-    answer(
-        responses,
+    STATUSES.answer(request, responses,
         () -> ProtoConversions.toInfo(registry.setLive(request.getModel(), request.getVersion())));
   }
 
   private ActResponse act(ActRequest request) {
     return ProtoConversions.toResponse(
         request.getRequestId(), actService.act(ProtoConversions.toCommand(request)));
-  }
-
-  /** Sends one answer, or the status of the exception computing it threw. */
-  private static <T> void answer(StreamObserver<T> responses, Supplier<T> compute) {
-    T response;
-    try {
-      response = compute.get();
-    } catch (RuntimeException e) {
-      responses.onError(StatusMapping.toStatus(e));
-      return;
-    }
-    responses.onNext(response);
-    responses.onCompleted();
   }
 }

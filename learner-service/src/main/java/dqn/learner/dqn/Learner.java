@@ -149,7 +149,7 @@ public final class Learner implements AutoCloseable {
         onLearnerThread(
             () -> {
               if (state == LearnerState.FAILED) {
-                throw new IllegalStateException(
+                throw new LearnerException.Failed(
                     "the learner failed and does not resume: " + reason + ". Restart the service to resume from the last checkpoint.");
               }
               if (state == LearnerState.IDLE || state == LearnerState.PAUSED) {
@@ -169,7 +169,7 @@ public final class Learner implements AutoCloseable {
         onLearnerThread(
             () -> {
               if (state == LearnerState.FAILED) {
-                throw new IllegalStateException("the learner failed: " + reason);
+                throw new LearnerException.Failed("the learner failed: " + reason);
               }
               if (state == LearnerState.TRAINING || state == LearnerState.WAITING) {
                 state = LearnerState.PAUSED;
@@ -183,7 +183,7 @@ public final class Learner implements AutoCloseable {
   /**
    * Takes a snapshot of the online network now, and publishes it.
    *
-   * @throws IllegalStateException when the learner failed (its last good snapshot stays)
+   * @throws LearnerException.Failed when the learner failed (its last good snapshot stays)
    * @throws SnapshotRejectedException when ONNX Runtime disagrees with the engine
    */
   public SnapshotRecord snapshotNow() throws IOException {
@@ -191,7 +191,7 @@ public final class Learner implements AutoCloseable {
         onLearnerThread(
             () -> {
               if (state == LearnerState.FAILED) {
-                throw new IllegalStateException(
+                throw new LearnerException.Failed(
                     "the learner failed (" + reason + "); its last good snapshot stays the newest");
               }
               return snapshot();
@@ -208,10 +208,10 @@ public final class Learner implements AutoCloseable {
       }
       throw new IllegalStateException(cause);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("the snapshot took longer than 5 minutes", e);
+      throw new LearnerException.TimedOut("the snapshot took longer than 5 minutes", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the snapshot", e);
+      throw new LearnerException.Stopping("interrupted while waiting for the snapshot", e);
     }
   }
 
@@ -469,7 +469,7 @@ public final class Learner implements AutoCloseable {
   private <T> CompletableFuture<T> onLearnerThread(java.util.concurrent.Callable<T> action) {
     CompletableFuture<T> result = new CompletableFuture<>();
     if (closing) {
-      result.completeExceptionally(new IllegalStateException("the learner is shutting down"));
+      result.completeExceptionally(new LearnerException.Stopping("the learner is shutting down", null));
       return result;
     }
     requests.add(
@@ -493,10 +493,10 @@ public final class Learner implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("the learner did not answer within a minute", e);
+      throw new LearnerException.TimedOut("the learner did not answer within a minute", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new LearnerException.Stopping("interrupted while waiting for the learner", e);
     }
   }
 

@@ -1,7 +1,11 @@
 package dqn.learner.grpc;
 
 import dqn.learner.dqn.Learner;
+import dqn.learner.dqn.LearnerException;
+import dqn.learner.snapshot.SnapshotRejectedException;
 import dqn.learner.snapshot.SnapshotRecord;
+import dqn.runtime.grpc.MalformedRequests;
+import dqn.runtime.grpc.StatusMapping;
 import dqn.v1.GetStatusRequest;
 import dqn.v1.LearnerServiceGrpc;
 import dqn.v1.LearnerStatus;
@@ -12,19 +16,37 @@ import dqn.v1.SnapshotInfo;
 import dqn.v1.SnapshotNowRequest;
 import dqn.v1.StartRequest;
 import dqn.v1.WatchSnapshotsRequest;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
-/** The gRPC edge of the learner: validates, converts, calls the {@link Learner}, converts back. */
+/**
+ * The gRPC edge of the learner: validates, converts, calls the {@link Learner}, converts back.
+ * Request bytes that are no protobuf message are answered with INVALID_ARGUMENT
+ * ({@link MalformedRequests}).
+ */
 @GrpcService
-public class LearnerGrpcService extends LearnerServiceGrpc.LearnerServiceImplBase {
+public class LearnerGrpcService implements LearnerServiceGrpc.AsyncService, BindableService {
+
+  private static final StatusMapping STATUSES =
+      StatusMapping.builder("learner-service")
+          .map(LearnerException.Failed.class, Status.Code.FAILED_PRECONDITION)
+          .map(LearnerException.Stopping.class, Status.Code.UNAVAILABLE)
+          .map(LearnerException.TimedOut.class, Status.Code.DEADLINE_EXCEEDED)
+          // The training engine and ONNX Runtime disagree: a defect, not the caller's fault.
+          .internal(SnapshotRejectedException.class, "the snapshot was rejected: ")
+          .internalWithoutDetails(
+              UncheckedIOException.class,
+              "the learner could not write to its disk (its log names the file and the cause)")
+          .build();
 
   private final Learner learner;
 
@@ -34,32 +56,36 @@ public class LearnerGrpcService extends LearnerServiceGrpc.LearnerServiceImplBas
   }
 
   @Override
+  public ServerServiceDefinition bindService() {
+    return MalformedRequests.tolerant(LearnerServiceGrpc.bindService(this));
+  }
+
+  @Override
   public void getStatus(GetStatusRequest request, StreamObserver<LearnerStatus> response) {
-    answer(response, () -> LearnerProtos.toProto(learner.status()));
+    STATUSES.answer(request, response, () -> LearnerProtos.toProto(learner.status()));
   }
 
   @Override
   @Blocking
   public void start(StartRequest request, StreamObserver<LearnerStatus> response) {
-    answer(response, () -> LearnerProtos.toProto(learner.start()));
+    STATUSES.answer(request, response, () -> LearnerProtos.toProto(learner.start()));
   }
 
   @Override
   @Blocking
   public void pause(PauseRequest request, StreamObserver<LearnerStatus> response) {
-    answer(response, () -> LearnerProtos.toProto(learner.pause()));
+    STATUSES.answer(request, response, () -> LearnerProtos.toProto(learner.pause()));
   }
 
   @Override
   @Blocking
   public void snapshotNow(SnapshotNowRequest request, StreamObserver<SnapshotInfo> response) {
-    answer(
-        response,
+    STATUSES.answer(request, response,
         () -> {
           try {
             return LearnerProtos.toProto(learner.snapshotNow());
           } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
           }
         });
   }
@@ -67,21 +93,16 @@ public class LearnerGrpcService extends LearnerServiceGrpc.LearnerServiceImplBas
   @Override
   @Blocking
   public void listSnapshots(ListSnapshotsRequest request, StreamObserver<ListSnapshotsResponse> response) {
-    if (request.getLimit() < 0) {
-      response.onError(
-          Status.INVALID_ARGUMENT
-              .withDescription("limit must be >= 0 (0 lists all), got " + request.getLimit())
-              .asRuntimeException());
-      return;
-    }
-    answer(
-        response,
+    STATUSES.answer(request, response,
         () -> {
+          if (request.getLimit() < 0) {
+            throw new IllegalArgumentException("limit must be >= 0 (0 lists all), got " + request.getLimit());
+          }
           List<SnapshotRecord> records;
           try {
             records = learner.snapshots().list();
           } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
           }
           int limit = request.getLimit() == 0 ? records.size() : Math.min(request.getLimit(), records.size());
           ListSnapshotsResponse.Builder b = ListSnapshotsResponse.newBuilder();
@@ -92,6 +113,12 @@ public class LearnerGrpcService extends LearnerServiceGrpc.LearnerServiceImplBas
 
   @Override
   public void watchSnapshots(WatchSnapshotsRequest request, StreamObserver<SnapshotInfo> response) {
+    try {
+      MalformedRequests.requireWellFormed(request);
+    } catch (RuntimeException e) {
+      response.onError(STATUSES.toStatus(e));
+      return;
+    }
     ServerCallStreamObserver<SnapshotInfo> stream = (ServerCallStreamObserver<SnapshotInfo>) response;
     Consumer<SnapshotRecord> watcher =
         record -> {
@@ -103,17 +130,5 @@ public class LearnerGrpcService extends LearnerServiceGrpc.LearnerServiceImplBas
         };
     stream.setOnCancelHandler(() -> learner.snapshots().unwatch(watcher));
     learner.snapshots().watch(watcher);
-  }
-
-  private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
-    T value;
-    try {
-      value = call.get();
-    } catch (RuntimeException e) {
-      response.onError(LearnerErrors.toStatus(e));
-      return;
-    }
-    response.onNext(value);
-    response.onCompleted();
   }
 }

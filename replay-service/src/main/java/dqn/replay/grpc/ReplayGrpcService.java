@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dqn.replay.buffer.InsertResult;
 import dqn.replay.buffer.Replay;
+import dqn.replay.buffer.ReplayException;
 import dqn.replay.buffer.ReplayStatistics;
 import dqn.replay.buffer.SampledBatch;
 import dqn.replay.buffer.SamplingMode;
@@ -25,9 +26,11 @@ import dqn.v1.TimeStep;
 import dqn.v1.UpdatePrioritiesRequest;
 import dqn.v1.UpdatePrioritiesResponse;
 import dqn.runtime.grpc.MalformedRequests;
+import dqn.runtime.grpc.StatusMapping;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -42,6 +45,16 @@ import java.util.List;
  */
 @GrpcService
 public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, BindableService {
+
+  private static final StatusMapping STATUSES =
+      StatusMapping.builder("replay-service")
+          .map(ReplayException.InvalidRequest.class, Status.Code.INVALID_ARGUMENT)
+          .map(ReplayException.FailedPrecondition.class, Status.Code.FAILED_PRECONDITION)
+          .map(ReplayException.RateLimited.class, Status.Code.RESOURCE_EXHAUSTED)
+          .map(ReplayException.UnknownTransition.class, Status.Code.NOT_FOUND)
+          .map(ReplayException.StoreUnavailable.class, Status.Code.UNAVAILABLE)
+          .map(ReplayException.Cancelled.class, Status.Code.CANCELLED)
+          .build();
 
   private final Replay replay;
 
@@ -79,7 +92,7 @@ public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, Bindab
                   .build());
         } catch (RuntimeException e) {
           failed = true;
-          acks.onError(ReplayStatus.toStatus(e));
+          acks.onError(STATUSES.toStatus(e));
         }
       }
 
@@ -111,41 +124,40 @@ public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, Bindab
   @Override
   @Blocking
   public void sample(SampleRequest request, StreamObserver<SampleResponse> response) {
-    try {
-      MalformedRequests.requireWellFormed(request);
-      StateEncoding encoding = stateEncoding(request);
-      SampledBatch batch =
-          replay.sample(
-              request.getBatchSize(),
-              mode(request),
-              request.hasBeta() ? request.getBeta() : null,
-              request.getTimeoutMs());
-      int b = batch.size();
-      SampleResponse.Builder out = SampleResponse.newBuilder();
-      for (int i = 0; i < b; i++) {
-        out.addIds(batch.ids()[i])
-            .addActions(batch.actions()[i])
-            .addReturns(batch.returns()[i])
-            .addDiscounts(batch.discounts()[i])
-            .addWeights(batch.weights()[i])
-            .addProbabilities(batch.probabilities()[i]);
-      }
-      if (encoding == StateEncoding.STATE_ENCODING_LZ4_FRAMES) {
-        out.setFrames(compressedFrames(batch));
-      } else {
-        List<Long> shape = new ArrayList<>();
-        shape.add((long) b);
-        for (long d : observationShape()) {
-          shape.add(d);
-        }
-        out.setObservations(uint8(shape, batch.observations()))
-            .setNextObservations(uint8(shape, batch.nextObservations()));
-      }
-      response.onNext(out.build());
-      response.onCompleted();
-    } catch (RuntimeException e) {
-      response.onError(ReplayStatus.toStatus(e));
-    }
+    STATUSES.answer(
+        request,
+        response,
+        () -> {
+          StateEncoding encoding = stateEncoding(request);
+          SampledBatch batch =
+              replay.sample(
+                  request.getBatchSize(),
+                  mode(request),
+                  request.hasBeta() ? request.getBeta() : null,
+                  request.getTimeoutMs());
+          int b = batch.size();
+          SampleResponse.Builder out = SampleResponse.newBuilder();
+          for (int i = 0; i < b; i++) {
+            out.addIds(batch.ids()[i])
+                .addActions(batch.actions()[i])
+                .addReturns(batch.returns()[i])
+                .addDiscounts(batch.discounts()[i])
+                .addWeights(batch.weights()[i])
+                .addProbabilities(batch.probabilities()[i]);
+          }
+          if (encoding == StateEncoding.STATE_ENCODING_LZ4_FRAMES) {
+            out.setFrames(compressedFrames(batch));
+          } else {
+            List<Long> shape = new ArrayList<>();
+            shape.add((long) b);
+            for (long d : observationShape()) {
+              shape.add(d);
+            }
+            out.setObservations(uint8(shape, batch.observations()))
+                .setNextObservations(uint8(shape, batch.nextObservations()));
+          }
+          return out.build();
+        });
   }
 
   private static SamplingMode mode(SampleRequest request) {
@@ -154,7 +166,7 @@ public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, Bindab
       case SAMPLING_MODE_PRIORITIZED -> SamplingMode.PRIORITIZED;
       case SAMPLING_MODE_UNSPECIFIED -> null;
       default ->
-          throw new dqn.replay.buffer.ReplayException.InvalidRequest(
+          throw new ReplayException.InvalidRequest(
               "unknown sampling mode " + request.getModeValue()
                   + ": use SAMPLING_MODE_UNIFORM or SAMPLING_MODE_PRIORITIZED");
     };
@@ -165,7 +177,7 @@ public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, Bindab
       case STATE_ENCODING_UNSPECIFIED, STATE_ENCODING_STACKED -> StateEncoding.STATE_ENCODING_STACKED;
       case STATE_ENCODING_LZ4_FRAMES -> StateEncoding.STATE_ENCODING_LZ4_FRAMES;
       default ->
-          throw new dqn.replay.buffer.ReplayException.InvalidRequest(
+          throw new ReplayException.InvalidRequest(
               "unknown state encoding " + request.getStateEncodingValue()
                   + ": use STATE_ENCODING_STACKED or STATE_ENCODING_LZ4_FRAMES");
     };
@@ -205,69 +217,66 @@ public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, Bindab
   @Blocking
   public void updatePriorities(
       UpdatePrioritiesRequest request, StreamObserver<UpdatePrioritiesResponse> response) {
-    try {
-      MalformedRequests.requireWellFormed(request);
-      long[] ids = request.getIdsList().stream().mapToLong(Long::longValue).toArray();
-      float[] priorities = new float[request.getPrioritiesCount()];
-      for (int i = 0; i < priorities.length; i++) {
-        priorities[i] = request.getPriorities(i);
-      }
-      long updated = replay.updatePriorities(ids, priorities);
-      response.onNext(UpdatePrioritiesResponse.newBuilder().setUpdated(updated).build());
-      response.onCompleted();
-    } catch (RuntimeException e) {
-      response.onError(ReplayStatus.toStatus(e));
-    }
+    STATUSES.answer(
+        request,
+        response,
+        () -> {
+          long[] ids = request.getIdsList().stream().mapToLong(Long::longValue).toArray();
+          float[] priorities = new float[request.getPrioritiesCount()];
+          for (int i = 0; i < priorities.length; i++) {
+            priorities[i] = request.getPriorities(i);
+          }
+          long updated = replay.updatePriorities(ids, priorities);
+          return UpdatePrioritiesResponse.newBuilder().setUpdated(updated).build();
+        });
   }
 
   @Override
   @Blocking
   public void getStats(GetStatsRequest request, StreamObserver<ReplayStats> response) {
-    try {
-      MalformedRequests.requireWellFormed(request);
-      ReplayStatistics s = replay.statistics();
-      ReplayStats.Builder out =
-          ReplayStats.newBuilder()
-              .setSize(s.size())
-              .setCapacity(s.capacity())
-              .setBytesUsed(s.bytesUsed())
-              .setInsertsPerSecond(s.insertsPerSecond())
-              .setSamplesPerSecond(s.samplesPerSecond())
-              .setCompressionRatio(s.compressionRatio())
-              .setTotalInserted(s.totalInserted())
-              .setTotalSampled(s.totalSampled())
-              .setStore(s.store())
-              .setStreams(s.streams())
-              .setNStep(s.nStep())
-              .setGamma((float) s.gamma())
-              .setRateLimiter(toProto(s.rateLimiter()));
-      for (long d : observationShape()) {
-        out.addObservationShape(d);
-      }
-      response.onNext(out.build());
-      response.onCompleted();
-    } catch (RuntimeException e) {
-      response.onError(ReplayStatus.toStatus(e));
-    }
+    STATUSES.answer(
+        request,
+        response,
+        () -> {
+          ReplayStatistics s = replay.statistics();
+          ReplayStats.Builder out =
+              ReplayStats.newBuilder()
+                  .setSize(s.size())
+                  .setCapacity(s.capacity())
+                  .setBytesUsed(s.bytesUsed())
+                  .setInsertsPerSecond(s.insertsPerSecond())
+                  .setSamplesPerSecond(s.samplesPerSecond())
+                  .setCompressionRatio(s.compressionRatio())
+                  .setTotalInserted(s.totalInserted())
+                  .setTotalSampled(s.totalSampled())
+                  .setStore(s.store())
+                  .setStreams(s.streams())
+                  .setNStep(s.nStep())
+                  .setGamma((float) s.gamma())
+                  .setRateLimiter(toProto(s.rateLimiter()));
+          for (long d : observationShape()) {
+            out.addObservationShape(d);
+          }
+          return out.build();
+        });
   }
 
   @Override
   @Blocking
   public void setRateLimiter(
       RateLimiterSettings request, StreamObserver<RateLimiterSettings> response) {
-    try {
-      MalformedRequests.requireWellFormed(request);
-      RateLimiter.Settings applied =
-          replay.setRateLimiter(
-              new RateLimiter.Settings(
-                  request.getMinSizeToSample(),
-                  request.getSamplesPerInsert(),
-                  request.getErrorBuffer()));
-      response.onNext(toProto(applied));
-      response.onCompleted();
-    } catch (RuntimeException e) {
-      response.onError(ReplayStatus.toStatus(e));
-    }
+    STATUSES.answer(
+        request,
+        response,
+        () -> {
+          RateLimiter.Settings applied =
+              replay.setRateLimiter(
+                  new RateLimiter.Settings(
+                      request.getMinSizeToSample(),
+                      request.getSamplesPerInsert(),
+                      request.getErrorBuffer()));
+          return toProto(applied);
+        });
   }
 
   private static RateLimiterSettings toProto(RateLimiter.Settings s) {
