@@ -102,6 +102,8 @@ stage_libtorch() {
     DJL_CACHE_DIR=$dest java -cp "learner-service/target/quarkus-app/lib/main/*" \
       images/learner/UnpackLibtorch.java >/dev/null 2>&1 || fail "DJL could not unpack libtorch"
   fi
+  # DJL makes its folders private (0700) to the user who unpacked; the service's user reads them.
+  chmod -R a+rX "$dest"
 }
 
 # ONNX Runtime's library and its JNI glue (and the CUDA provider in the -Pgpu build).
@@ -110,7 +112,8 @@ stage_onnxruntime() {
   local dest=$module/target/image/onnxruntime
   local jar
   jar=$(ls "$module"/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime*.jar)
-  if [[ $variant == cuda && $jar != *onnxruntime_gpu* ]]; then
+  # The learner checks snapshots on the CPU build in either variant.
+  if [[ $variant == cuda && $module == inference-service && $jar != *onnxruntime_gpu* ]]; then
     fail "$module was built for the CPU: mvn -Pgpu -pl $module -am package -DskipTests"
   fi
   rm -rf "$dest"
@@ -151,4 +154,6 @@ for service in "${services[@]}"; do
     log "$image: $out/$service.oci.tar ($(du -m "$out/$service.oci.tar" | cut -f1) MB)"
   fi
 done
+# Earlier builds of the same tags leave untagged images behind.
+[[ $builder == buildah ]] && buildah_ rmi --prune >/dev/null 2>&1 || true
 log "built ${services[*]} in $((SECONDS - start_s)) s"
