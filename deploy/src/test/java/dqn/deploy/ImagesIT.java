@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,11 +39,23 @@ class ImagesIT {
   private static final Path WORK = Repository.path("deploy/target/images-it");
 
   @BeforeAll
-  static void buildImages() {
+  static void buildImages() throws IOException {
+    // buildah's store and the namespaces and mounts below are root's, as on CI.
+    assertEquals("0", Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1],
+        "ImagesIT needs root: run it as root, as CI does");
     long started = System.nanoTime();
     Repository.Result build = Repository.run(BUILD_TIMEOUT, List.of(Repository.path("scripts/images.sh").toString()));
     assertEquals(0, build.exitCode(), "scripts/images.sh failed:\n" + build.output());
     System.out.printf("scripts/images.sh: %d s%n%s", Duration.ofNanos(System.nanoTime() - started).toSeconds(), build.output());
+  }
+
+  /** The unpacked root filesystems take 1.5 GB; the logs stay. */
+  @AfterAll
+  static void removeRootFilesystems() throws IOException {
+    for (String service : Repository.SERVICES) {
+      deleteTree(WORK.resolve(service));
+    }
   }
 
   private static Path archive(String service) {
