@@ -262,6 +262,26 @@ class ManifestsTest {
   }
 
   @Test
+  void aBudgetPolicyOrAutoscalerAimedAtNothingIsCaught() {
+    List<String> problems = broken(r -> {
+      r.one(io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class, "learner-service").getSpec().getSelector()
+          .setMatchLabels(Map.of("app.kubernetes.io/name", "learner"));
+      r.one(V1NetworkPolicy.class, "redis").getSpec().getPodSelector().setMatchLabels(Map.of("app.kubernetes.io/name", "rediss"));
+      r.one(io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler.class, "env-service").getSpec().getScaleTargetRef().setName("env");
+    });
+    assertCaught("PodDisruptionBudget learner-service: its selector matches no pod", problems);
+    assertCaught("NetworkPolicy redis: its selector matches no pod", problems);
+    assertCaught("HorizontalPodAutoscaler env-service: no Deployment env", problems);
+  }
+
+  @Test
+  void aNamespaceThatAdmitsPrivilegedPodsIsCaught() {
+    assertCaught("does not enforce the restricted Pod Security Standard",
+        broken(r -> r.one(io.kubernetes.client.openapi.models.V1Namespace.class, "dqn").getMetadata().getLabels()
+            .put("pod-security.kubernetes.io/enforce", "baseline")));
+  }
+
+  @Test
   void aVariableNoServiceReadsIsCaught() {
     List<String> problems = broken(r -> containerOf(r, "env-service").getEnv().stream()
         .filter(e -> e.getName().equals("DQN_ENV_ACTORS_REPLAY_TARGET")).findFirst().orElseThrow()
