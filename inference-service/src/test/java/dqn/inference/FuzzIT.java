@@ -75,9 +75,7 @@ class FuzzIT {
                     outcomes
                         .computeIfAbsent(kind + ":" + code, k -> new AtomicInteger())
                         .incrementAndGet();
-                    boolean garbage = kind == 9;
-                    if (!REQUEST_ERRORS.contains(code)
-                        && !(garbage && code == Status.Code.INTERNAL)) {
+                    if (!REQUEST_ERRORS.contains(code)) {
                       synchronized (unexpected) {
                         unexpected.add("kind " + kind + " answered " + code);
                       }

@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import dqn.learner.testing.ReplayInserts;
 import dqn.learner.testing.Services;
 import dqn.launcher.ServiceProcess;
+import dqn.testkit.RawMethods;
 import dqn.v1.ActionInfo;
 import dqn.v1.EnvServiceGrpc;
 import dqn.v1.Game;
@@ -26,10 +27,12 @@ import dqn.v1.SnapshotInfo;
 import dqn.v1.SnapshotNowRequest;
 import dqn.v1.StartRequest;
 import dqn.v1.WatchSnapshotsRequest;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -178,6 +181,16 @@ class LearnerEndToEndIT {
         StatusRuntimeException badLimit =
             assertThrows(StatusRuntimeException.class, () -> stub.listSnapshots(ListSnapshotsRequest.newBuilder().setLimit(-1).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, badLimit.getStatus().getCode());
+        StatusRuntimeException unparsable =
+            assertThrows(
+                StatusRuntimeException.class,
+                () ->
+                    ClientCalls.blockingUnaryCall(
+                        channel,
+                        RawMethods.unary(LearnerServiceGrpc.getListSnapshotsMethod().getFullMethodName()),
+                        CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unparsable.getStatus().getCode(), unparsable.getStatus().toString());
         assertEquals(snapshot, stub.getStatus(GetStatusRequest.getDefaultInstance()).getLastSnapshot());
 
         assertEquals(LearnerState.LEARNER_STATE_PAUSED, stub.pause(PauseRequest.getDefaultInstance()).getState());
