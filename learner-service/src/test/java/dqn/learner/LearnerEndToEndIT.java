@@ -126,7 +126,7 @@ class LearnerEndToEndIT {
         var stub = LearnerServiceGrpc.newBlockingStub(channel);
         LearnerStatus training =
             awaitStatus(stub, s -> s.getUpdateStep() >= 3 && s.getState() == LearnerState.LEARNER_STATE_TRAINING, "training");
-        assertEquals("cpu()", training.getDevice());
+        assertEquals("cpu", training.getDevice());
         String metrics =
             java.net.http.HttpClient.newHttpClient()
                 .send(

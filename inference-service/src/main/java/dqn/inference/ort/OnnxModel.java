@@ -97,7 +97,7 @@ final class OnnxModel implements QModel {
       OnnxValue output = result.get(0);
       if (!(output instanceof OnnxTensor outputTensor)) {
         throw new InferenceFailedException(
-            "model " + modelName + " returned " + output.getInfo() + " instead of a tensor", null);
+            "model " + modelName + " returned " + OrtModelLoader.valueText(output.getInfo()) + " instead of a tensor", null);
       }
       long[] outShape = outputTensor.getInfo().getShape();
       if (outShape.length != 2 || outShape[0] != rows || outShape[1] != signature.numActions()) {

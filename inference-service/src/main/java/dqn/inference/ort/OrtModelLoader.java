@@ -1,12 +1,15 @@
 package dqn.inference.ort;
 
+import ai.onnxruntime.MapInfo;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
 import dqn.inference.model.DType;
 import dqn.inference.model.InputSignature;
 import dqn.inference.model.InvalidModelException;
@@ -64,7 +67,7 @@ public final class OrtModelLoader implements ModelLoader {
       if (e instanceof InvalidModelException invalid) {
         throw invalid;
       }
-      throw new InvalidModelException("the model could not be inspected: " + e.getMessage(), e);
+      throw new InvalidModelException("the model could not be inspected: " + withoutPath(e.getMessage(), file), e);
     }
   }
 
@@ -92,7 +95,7 @@ public final class OrtModelLoader implements ModelLoader {
     try (OrtSession.SessionOptions options = sessionOptions()) {
       return environment.createSession(file.toString(), options);
     } catch (OrtException e) {
-      throw new InvalidModelException("not a valid ONNX model: " + e.getMessage(), e);
+      throw new InvalidModelException("not a valid ONNX model: " + withoutPath(e.getMessage(), file), e);
     }
   }
 
@@ -134,7 +137,7 @@ public final class OrtModelLoader implements ModelLoader {
     Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
     if (!(input.getValue().getInfo() instanceof TensorInfo inputInfo)) {
       throw new InvalidModelException(
-          "input '" + input.getKey() + "' must be a tensor, it is " + input.getValue().getInfo());
+          "input '" + input.getKey() + "' must be a tensor, it is " + valueText(input.getValue().getInfo()));
     }
     DType dtype = dtypeOf(input.getKey(), inputInfo);
     long[] inputShape = inputInfo.getShape();
@@ -163,7 +166,7 @@ public final class OrtModelLoader implements ModelLoader {
           "output '"
               + output.getKey()
               + "' must be float32 [N, A] with a fixed number of actions A, it is "
-              + output.getValue().getInfo());
+              + valueText(output.getValue().getInfo()));
     }
     return new InputSignature(
         input.getKey(), dtype, observationShape, Math.toIntExact(outputInfo.getShape()[1]));
@@ -177,6 +180,40 @@ public final class OrtModelLoader implements ModelLoader {
           throw new InvalidModelException(
               "input '" + name + "' must be uint8 or float32, it is " + info.type);
     };
+  }
+
+  /** ONNX Runtime's messages name the file it read: the server's temporary file, not the caller's. */
+  private static String withoutPath(String message, Path file) {
+    if (message == null) {
+      return "";
+    }
+    return message
+        .replace(file.toAbsolutePath().toString(), "the uploaded file")
+        .replace(file.toString(), "the uploaded file");
+  }
+
+  /** A value's type in the API's terms, e.g. "float32 [N, 6]" or "a sequence". */
+  static String valueText(ValueInfo info) {
+    if (info instanceof TensorInfo tensor) {
+      String type =
+          switch (tensor.type) {
+            case FLOAT -> "float32";
+            case DOUBLE -> "float64";
+            case UINT8 -> "uint8";
+            case INT8 -> "int8";
+            case INT16 -> "int16";
+            case INT32 -> "int32";
+            case INT64 -> "int64";
+            case BOOL -> "bool";
+            case STRING -> "string";
+            default -> tensor.type.name().toLowerCase(java.util.Locale.ROOT);
+          };
+      return type + " " + shapeText(tensor);
+    }
+    if (info instanceof SequenceInfo) {
+      return "a sequence";
+    }
+    return info instanceof MapInfo ? "a map" : "a value that is no tensor";
   }
 
   private static String shapeText(TensorInfo info) {

@@ -202,6 +202,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Makes a stored version the live one (also how to roll back). */
   public VersionView setLive(String name, long version) {
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be a stored version (1 or more), got " + version);
+    }
     Model model = find(name);
     synchronized (model) {
       LoadedVersion target = model.versions.get(version);
@@ -223,6 +226,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** A version's description; 0 means the live one. */
   public VersionView describe(String name, long version) {
+    if (version < 0) {
+      throw new IllegalArgumentException("version must be 0 (the live one) or a stored version, got " + version);
+    }
     Model model = find(name);
     LoadedVersion described = version == 0 ? model.live : model.versions.get(version);
     if (described == null) {
@@ -289,7 +295,10 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private Model find(String name) {
-    Model model = name == null ? null : models.get(name);
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("model is required: the name of a served model, e.g. one ListModels lists");
+    }
+    Model model = models.get(name);
     if (model == null || model.live == null) {
       throw new ModelNotFoundException(
           "no model named '"

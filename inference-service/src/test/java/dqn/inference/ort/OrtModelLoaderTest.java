@@ -2,6 +2,7 @@ package dqn.inference.ort;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,11 +66,13 @@ class OrtModelLoaderTest {
       InvalidModelException e =
           assertThrows(InvalidModelException.class, () -> LOADER.load("x", text));
       assertTrue(e.getMessage().startsWith("not a valid ONNX model"), e.getMessage());
+      assertFalse(e.getMessage().contains(dir.toString()), "no server path: " + e.getMessage());
     }
 
     byte[] whole = TestModels.pongNips(1);
     Path truncated = TestModels.write(dir, "cut.onnx", Arrays.copyOf(whole, whole.length / 2));
-    assertThrows(InvalidModelException.class, () -> LOADER.load("x", truncated));
+    InvalidModelException cut = assertThrows(InvalidModelException.class, () -> LOADER.load("x", truncated));
+    assertFalse(cut.getMessage().contains(dir.toString()), "no server path: " + cut.getMessage());
   }
 
   @Test

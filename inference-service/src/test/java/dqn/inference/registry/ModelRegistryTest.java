@@ -237,6 +237,11 @@ class ModelRegistryTest {
         assertThrows(ModelNotFoundException.class, () -> registry.setLive("pong", 7));
     assertTrue(
         version.getMessage().contains("no version 7; stored versions: [1]"), version.getMessage());
+    // Requests that cannot name anything are the caller's mistake, not a missing model.
+    assertThrows(IllegalArgumentException.class, () -> registry.describe("", 0));
+    assertThrows(IllegalArgumentException.class, () -> registry.describe("pong", -1));
+    assertThrows(IllegalArgumentException.class, () -> registry.setLive("pong", 0));
+    assertThrows(IllegalArgumentException.class, () -> registry.setLive("", 1));
   }
 
   @Test

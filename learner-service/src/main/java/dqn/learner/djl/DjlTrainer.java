@@ -215,7 +215,8 @@ public final class DjlTrainer implements TrainingEngine {
 
   @Override
   public String device() {
-    return device.toString();
+    // "cpu" or "gpu(0)", as the status reports it (DJL writes the CPU as "cpu()").
+    return device.isGpu() ? "gpu(" + device.getDeviceId() + ")" : device.getDeviceType();
   }
 
   @Override

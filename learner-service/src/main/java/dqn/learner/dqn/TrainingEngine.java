@@ -33,7 +33,7 @@ public interface TrainingEngine extends AutoCloseable {
   /** Restores a state; refuses one of another network or optimizer. */
   void restore(EngineState state);
 
-  /** The compute device in use, e.g. "cpu()" or "gpu(0)". */
+  /** The compute device in use: "cpu" or "gpu(N)". */
   String device();
 
   @Override

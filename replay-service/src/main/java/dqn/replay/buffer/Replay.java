@@ -17,9 +17,11 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
@@ -485,7 +487,7 @@ public final class Replay implements AutoCloseable {
     for (int i = 0; i < priorities.length; i++) {
       if (!(priorities[i] >= 0) || Float.isInfinite(priorities[i])) {
         throw new ReplayException.InvalidRequest(
-            "priorities[" + i + "] (id " + ids[i] + ") is " + priorities[i]
+            "priorities[" + i + "] (id " + Long.toUnsignedString(ids[i]) + ") is " + priorities[i]
                 + ": priorities must be finite and >= 0, typically |TD error|");
       }
     }
@@ -499,20 +501,21 @@ public final class Replay implements AutoCloseable {
             || seq >= stream.next()
             || (stream.contains(seq) && !stream.wasReady(seq))) {
           throw new ReplayException.UnknownTransition(
-              "id " + id + " is not a transition this replay handed out; use the ids of a"
+              "id " + Long.toUnsignedString(id) + " is not a transition this replay handed out; use the ids of a"
                   + " SampleResponse");
         }
       }
-      long updated = 0;
+      // A repeated id is counted once; its last priority holds.
+      Set<Long> updated = new HashSet<>();
       for (int i = 0; i < ids.length; i++) {
         TransitionAccumulator stream = streamOf(ids[i]);
         long seq = ids[i] & SEQUENCE_MASK;
         if (stream.isSampleable(seq)) {
           prioritized.update(stream.slot(seq), priorities[i]);
-          updated++;
+          updated.add(ids[i]);
         }
       }
-      return updated;
+      return updated.size();
     } finally {
       lock.writeLock().unlock();
     }

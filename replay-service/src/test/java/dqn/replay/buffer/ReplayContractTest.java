@@ -245,7 +245,9 @@ public abstract class ReplayContractTest {
     Replay replay = freshReplay(256, 1);
     replay.insert("d", new StreamBuilder(H * W, 7, 0).start().step(1, 1).step(1, 1).step(0, 1).take(), () -> false);
     SampledBatch batch = replay.sample(8, SamplingMode.PRIORITIZED, null, 0);
-    assertEquals(batch.size(), replay.updatePriorities(batch.ids(), new float[8]));
+    // Eight draws of three transitions repeat ids: each is counted once.
+    assertEquals(
+        java.util.Arrays.stream(batch.ids()).distinct().count(), replay.updatePriorities(batch.ids(), new float[8]));
     var nan =
         assertThrows(
             ReplayException.InvalidRequest.class,
@@ -259,6 +261,10 @@ public abstract class ReplayContractTest {
             ReplayException.UnknownTransition.class,
             () -> replay.updatePriorities(new long[] {(7L << 40) | 3}, new float[] {1f}));
     assertTrue(unknown.getMessage().contains("not a transition"), unknown.getMessage());
+    var largest =
+        assertThrows(
+            ReplayException.UnknownTransition.class, () -> replay.updatePriorities(new long[] {-1L}, new float[] {1f}));
+    assertTrue(largest.getMessage().contains("id 18446744073709551615 "), "ids are unsigned: " + largest.getMessage());
     // Raising one transition's priority far above the rest makes it dominate prioritized draws.
     long favourite = batch.ids()[0];
     replay.updatePriorities(new long[] {favourite}, new float[] {1000f});
