@@ -16,6 +16,7 @@ import dqn.v1.SampleRequest;
 import dqn.v1.SampleResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -200,8 +201,11 @@ class ReplayDurabilityIT {
               StatusRuntimeException.class,
               () -> stub.sample(SampleRequest.newBuilder().setBatchSize(2).build()));
       assertEquals(Status.Code.UNAVAILABLE, sampleDown.getStatus().getCode());
+      // Readiness follows the store, so Kubernetes stops sending calls that can only fail.
+      awaitHealth(probe, HealthCheckResponse.ServingStatus.NOT_SERVING);
 
       redis.restart();
+      awaitHealth(probe, HealthCheckResponse.ServingStatus.SERVING);
       InsertAck resumed = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (resumed == null && System.nanoTime() < deadline) {
@@ -218,5 +222,15 @@ class ReplayDurabilityIT {
       assertEquals(12, stats.getTotalInserted(), "the 10 acknowledged steps and the resent 2, once");
       assertEquals(9, stats.getSize(), "3-step transitions of steps 0..8 (the episode goes on)");
     }
+  }
+
+  private static void awaitHealth(GrpcProbe probe, HealthCheckResponse.ServingStatus wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    HealthCheckResponse.ServingStatus seen = probe.health();
+    while (seen != wanted && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      seen = probe.health();
+    }
+    assertEquals(wanted, seen, "the replay's gRPC health");
   }
 }

@@ -88,12 +88,13 @@ final class DqnUpdate {
       for (NDArray p : parameters) {
         gradients.add(p.getGradient());
       }
-      float gradientNorm = clipGlobalNorm(gradients, settings.maxGradNorm());
+      float[] norms = settings.maxGradNorm() > 0 ? norms(gradients) : null;
+      float gradientNorm = clipGlobalNorm(gradients, norms, settings.maxGradNorm());
       boolean finite = settings.maxGradNorm() <= 0 || Float.isFinite(gradientNorm);
       if (finite) {
         optimizer.step(parameters, gradients);
       }
-      String diagnosis = finite ? "" : gradientNorms(gradients) + "; " + batchRanges(batch);
+      String diagnosis = finite ? "" : gradientNorms(norms) + "; " + batchRanges(batch, returns, discounts, weights);
       for (NDArray p : parameters) {
         JniUtils.zeroGrad((PtNDArray) p); // PyTorch accumulates into .grad
       }
@@ -119,36 +120,54 @@ final class DqnUpdate {
     return returns.add(discounts.mul(bootstrap));
   }
 
+  /** Each gradient's L2 norm (one pass per tensor, no copies). */
+  private static float[] norms(List<NDArray> gradients) {
+    float[] norms = new float[gradients.size()];
+    for (int i = 0; i < norms.length; i++) {
+      norms[i] = gradients.get(i).norm().getFloat();
+    }
+    return norms;
+  }
+
   /**
-   * The global L2 norm of the gradients, and (when it exceeds {@code maxNorm}) the gradients scaled
-   * down to it, as new arrays: gradient buffers belong to autograd and are never written. With
-   * clipping off (0) the norm is not computed (a pass over every gradient saved) and is NaN; the
-   * loss is still checked.
+   * The global L2 norm of the gradients from their own norms (summed in double, so that large but
+   * finite gradients do not overflow to infinity), and (when it exceeds {@code maxNorm}) the
+   * gradients scaled down to it, as new arrays: gradient buffers belong to autograd and are never
+   * written. With clipping off (0) the norm is not computed and is NaN; the loss is still checked.
    */
-  private static float clipGlobalNorm(List<NDArray> gradients, float maxNorm) {
+  private static float clipGlobalNorm(List<NDArray> gradients, float[] norms, float maxNorm) {
     if (maxNorm <= 0) {
       return Float.NaN;
     }
-    NDArray sumOfSquares = gradients.get(0).norm().square(); // one pass per tensor, no copies
-    for (int i = 1; i < gradients.size(); i++) {
-      sumOfSquares = sumOfSquares.add(gradients.get(i).norm().square());
+    double sumOfSquares = 0;
+    for (float norm : norms) {
+      sumOfSquares += (double) norm * norm;
     }
-    float norm = (float) Math.sqrt(sumOfSquares.getFloat());
-    if (norm > maxNorm) {
-      float scale = maxNorm / (norm + 1e-6f);
+    double norm = Math.sqrt(sumOfSquares);
+    if (norm > maxNorm && Double.isFinite(norm)) {
+      float scale = (float) (maxNorm / (norm + 1e-6));
       gradients.replaceAll(g -> g.mul(scale));
     }
-    return norm;
+    return (float) norm;
   }
 
-  /** Per-parameter gradient norms, for the failure report. */
-  private String gradientNorms(List<NDArray> gradients) {
+  /** Per-parameter gradient norms before any clipping, for the failure report. */
+  private String gradientNorms(float[] norms) {
     StringBuilder out = new StringBuilder("gradient norms");
     List<String> names = new ArrayList<>(online.namedParameters().keySet());
-    for (int i = 0; i < gradients.size(); i++) {
-      out.append(' ').append(names.get(i)).append('=').append(gradients.get(i).norm().getFloat());
+    for (int i = 0; i < norms.length; i++) {
+      out.append(' ').append(names.get(i)).append('=').append(norms[i]);
     }
     return out.toString();
+  }
+
+  /**
+   * Ranges of the batch's returns, discounts and importance weights as sent and as the engine
+   * holds them (a difference would mean the engine read other memory), for the failure report.
+   */
+  private static String batchRanges(SampledBatch batch, NDArray returns, NDArray discounts, NDArray weights) {
+    return batchRanges(batch) + "; in the engine: returns " + range(returns.toFloatArray()) + ", discounts "
+        + range(discounts.toFloatArray()) + ", weights " + range(weights.toFloatArray());
   }
 
   /** Ranges of the batch's returns, discounts and importance weights, for the failure report. */

@@ -534,6 +534,11 @@ public final class Replay implements AutoCloseable {
     return limiter.update(newSettings);
   }
 
+  /** Whether the store can be reached now (what the service's readiness follows). */
+  public boolean storeReachable() {
+    return store.reachable();
+  }
+
   /** What the rate limiter has held back since the service started. */
   public RateLimiter.Held rateLimiterHeld() {
     return limiter.held();

@@ -35,6 +35,11 @@ public interface ReplayStore extends AutoCloseable {
   /** Bytes the store occupies (Redis: its own used_memory figure). */
   long bytesUsed();
 
+  /** Whether calls can reach the store now (Redis: connected); what the service's readiness follows. */
+  default boolean reachable() {
+    return true;
+  }
+
   @Override
   void close();
 

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * The replay's steps in Redis, through Lettuce. Keys under a prefix P:
@@ -117,6 +118,8 @@ public final class RedisReplayStore implements ReplayStore {
   private final RedisClient client;
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final int headerBytes;
+  private static final Logger LOG = Logger.getLogger(RedisReplayStore.class);
+
   private final String scriptSha;
   private final String readScriptSha;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -168,11 +171,42 @@ public final class RedisReplayStore implements ReplayStore {
     this.readScriptSha =
         withRetry("load the read script", () -> connection.sync().scriptLoad(bytes(READ_SCRIPT)));
     checkLayout();
+    checkAppendOnly();
   }
 
   @Override
   public String kind() {
     return "redis";
+  }
+
+  @Override
+  public boolean reachable() {
+    return connection.isOpen();
+  }
+
+  /**
+   * Acknowledged steps survive a Redis restart only with its append-only file on: say which it
+   * is, once, at start (a managed Redis may refuse CONFIG; then say that).
+   */
+  private void checkAppendOnly() {
+    String appendOnly;
+    try {
+      appendOnly = connection.sync().configGet("appendonly").getOrDefault("appendonly", "unknown");
+    } catch (RedisException e) {
+      LOG.warnf(
+          "Redis at %s does not say whether its append-only file is on (CONFIG GET: %s): acknowledged"
+              + " steps survive a Redis restart only with appendonly yes",
+          address, rootMessage(e));
+      return;
+    }
+    if (appendOnly.equals("yes")) {
+      LOG.infof("Redis at %s keeps an append-only file: acknowledged steps survive its restarts", address);
+    } else {
+      LOG.warnf(
+          "Redis at %s runs with appendonly %s: acknowledged steps are lost when it restarts. Start it"
+              + " with --appendonly yes (or CONFIG SET appendonly yes) to keep them",
+          address, appendOnly);
+    }
   }
 
   /** host:port of the Redis server. */
