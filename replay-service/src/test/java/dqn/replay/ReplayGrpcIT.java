@@ -230,6 +230,16 @@ class ReplayGrpcIT {
     int[] nextIndices = frames.getNextObservationFramesList().stream().mapToInt(Integer::intValue).toArray();
     byte[] states = FrameStacks.gather(raw, FRAME, observationIndices);
     byte[] next = FrameStacks.gather(raw, FRAME, nextIndices);
+    // Each frame the batch needs is sent once, however many of its transitions share it.
+    java.util.Set<String> distinct = new java.util.HashSet<>();
+    for (int j = 0; j < blocks.length; j++) {
+      String frame = "stream " + Frames.streamTagOf(raw, j * FRAME) + " frame " + Frames.sequenceOf(raw, j * FRAME);
+      assertTrue(distinct.add(frame), frame + " sent twice");
+    }
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    java.util.Arrays.stream(observationIndices).forEach(used::add);
+    java.util.Arrays.stream(nextIndices).forEach(used::add);
+    assertEquals(blocks.length, used.size(), "every frame sent is one a state needs");
     for (int i = 0; i < 8; i++) {
       for (int f = 0; f < 3; f++) {
         assertEquals(

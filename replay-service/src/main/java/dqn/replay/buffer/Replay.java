@@ -444,9 +444,10 @@ public final class Replay implements AutoCloseable {
       }
     }
     byte[][] bytes = store.read(ranges);
-    // Each transition's window (stack(t) .. t+m) of compressed frames, copied out once; both states
-    // point into it.
+    // Every compressed frame the batch's states need, copied out once (transitions of one episode
+    // share frames); both states of each transition point into the list.
     List<byte[]> frames = new ArrayList<>();
+    Map<FrameKey, Integer> frameIndex = new HashMap<>();
     int[] observationFrames = new int[batchSize * stack];
     int[] nextObservationFrames = new int[batchSize * stack];
     for (int i = 0; i < batchSize; i++) {
@@ -454,19 +455,22 @@ public final class Replay implements AutoCloseable {
       long t = slotSequence[draw.slots()[i]];
       long lo = windowStart[i];
       long hi = t + stepsTaken[i];
-      int base = frames.size();
       int range = firstRange[i];
       for (long seq = lo; seq <= hi; seq++) {
         if (seq != lo && seq % k == 0) {
           range++;
         }
-        int from = stream.offset(seq) - ranges.get(range).from();
-        frames.add(Arrays.copyOfRange(bytes[range], from, from + stream.length(seq)));
+        FrameKey key = new FrameKey(stream.serial(), seq);
+        if (!frameIndex.containsKey(key)) {
+          int from = stream.offset(seq) - ranges.get(range).from();
+          frameIndex.put(key, frames.size());
+          frames.add(Arrays.copyOfRange(bytes[range], from, from + stream.length(seq)));
+        }
       }
       for (int f = 0; f < stack; f++) {
-        observationFrames[i * stack + f] = base + (int) (stream.stackedFrame(t, f) - lo);
+        observationFrames[i * stack + f] = frameIndex.get(new FrameKey(stream.serial(), stream.stackedFrame(t, f)));
         nextObservationFrames[i * stack + f] =
-            base + (int) (stream.stackedFrame(t + stepsTaken[i], f) - lo);
+            frameIndex.get(new FrameKey(stream.serial(), stream.stackedFrame(t + stepsTaken[i], f)));
       }
     }
     return new SampledBatch(
@@ -642,4 +646,7 @@ public final class Replay implements AutoCloseable {
   public void close() {
     store.close();
   }
+
+  /** One stored frame: its stream and sequence number. */
+  private record FrameKey(int stream, long sequence) {}
 }
