@@ -24,10 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -100,13 +100,20 @@ class DashboardIT {
     wait.until(b -> !b.findElements(By.cssSelector("#spec td")).isEmpty());
     assertTrue(browser.findElement(By.id("spec")).getText().contains("catch"), "the run specification is shown");
 
-    // The numbers on the page are the CSV's row of the same index.
-    WebElement latest = browser.findElement(By.id("latest"));
-    int row = Integer.parseInt(latest.getAttribute("data-row"));
-    List<String> texts = new ArrayList<>();
-    for (String field : FIELDS) {
-      texts.add(latest.findElement(By.cssSelector("dd[data-field='" + field + "']")).getText());
-    }
+    // The numbers on the page are the CSV's row of the same index. One script reads the row and
+    // its fields: it runs between the page's event handlers, so a row arriving meanwhile cannot
+    // mix two rows (WebDriver calls one by one could).
+    @SuppressWarnings("unchecked")
+    List<String> shownRow =
+        (List<String>)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "const latest = document.getElementById('latest');"
+                        + "return [latest.dataset.row].concat(arguments[0].map("
+                        + "f => latest.querySelector(`dd[data-field='${f}']`).textContent.trim()));",
+                    FIELDS);
+    int row = Integer.parseInt(shownRow.get(0));
+    List<String> texts = shownRow.subList(1, shownRow.size());
     MetricsRow csv = RunCsv.readMetrics(runs.resolve("page")).get(row);
     assertShown(texts, csv);
     screenshot("training.png");

@@ -21,7 +21,7 @@ class RunSpecTest {
     RunSpec pong = RunSpec.forGame("pong");
     RunSpec breakout = RunSpec.forGame("breakout");
     RunSpec catchGame = RunSpec.forGame("catch");
-    assertEquals("nature", pong.architecture());
+    assertEquals("nips", pong.architecture());
     assertEquals(4, pong.frameSkip());
     assertEquals("breakout", breakout.game());
     assertEquals(pong.with(Map.of("game", "breakout")), breakout);
