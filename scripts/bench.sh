@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs a service's benchmark beside its Python reference and prints the numbers.
-# Usage: scripts/bench.sh env|replay|learner|inference|loop|all
+# Usage: scripts/bench.sh env|replay|learner|inference|loop|soak|all
 # Benchmarks want a quiet machine: numbers are only comparable within one run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-usage() { echo "usage: scripts/bench.sh env|replay|learner|inference|loop|all" >&2; exit 2; }
+usage() { echo "usage: scripts/bench.sh env|replay|learner|inference|loop|soak|all" >&2; exit 2; }
 [[ $# -eq 1 ]] || usage
 
 "$root/scripts/setup.sh" >/dev/null
@@ -111,6 +111,11 @@ bench_inference() {
   run_main inference-service dqn.inference.bench.InferenceBenchmark
 }
 
+# 16 clients x 10 minutes on the inference-service: p50/p99 and resident size per minute.
+bench_soak() {
+  run_main inference-service dqn.inference.bench.SoakBenchmark
+}
+
 echo "bench: $(uptime)"
 case $1 in
   env) bench_env ;;
@@ -118,6 +123,7 @@ case $1 in
   learner) bench_learner ;;
   inference) bench_inference ;;
   loop) bench_loop ;;
+  soak) bench_soak ;;
   all) bench_env; bench_replay; bench_learner; bench_inference; bench_loop ;;
   *) usage ;;
 esac

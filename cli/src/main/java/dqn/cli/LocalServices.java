@@ -27,6 +27,9 @@ final class LocalServices implements AutoCloseable {
 
   private final Path logDir;
   private final Map<String, ServiceProcess> started = new LinkedHashMap<>();
+  // What each service was started with, to restart it the same way on the same port.
+  private final Map<String, Spec> specs = new LinkedHashMap<>();
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
   // For kill(), which may run on a signal or shutdown thread while stop() holds the lock.
   private final List<ServiceProcess> everStarted = new CopyOnWriteArrayList<>();
 
@@ -67,52 +70,106 @@ final class LocalServices implements AutoCloseable {
   }
 
   /** Starts the services in parallel and waits until each answers SERVING. */
-  synchronized void start(List<Spec> specs, Map<String, Integer> ports) throws IOException, InterruptedException {
-    for (Spec spec : specs) {
-      ServiceProcess.Builder builder =
-          ServiceProcess.builder(jar(spec.module()))
-              .port(ports.get(spec.module()))
-              .maxHeap(spec.maxHeap())
-              .log(logDir.resolve(spec.module() + ".log"))
-              .workingDirectory(logDir)
-              .ownSession();
-      spec.properties().forEach(builder::property);
-      spec.environment().forEach(builder::environment);
-      aleHome(spec.module()).ifPresent(home -> builder.environment("DQN_ALE_HOME", home.toString()));
-      ServiceProcess process = builder.start();
-      started.put(spec.module(), process);
-      everStarted.add(process);
+  synchronized void start(List<Spec> toStart, Map<String, Integer> portsByModule) throws IOException, InterruptedException {
+    for (Spec spec : toStart) {
+      specs.put(spec.module(), spec);
+      ports.put(spec.module(), portsByModule.get(spec.module()));
+      launch(spec.module());
     }
-    for (Spec spec : specs) {
-      ServiceProcess process = started.get(spec.module());
-      try {
-        process.awaitServing(START_TIMEOUT);
-      } catch (IllegalStateException e) {
-        throw new IllegalStateException(
-            spec.module() + " did not start; the end of its log (" + process.log() + "):\n"
-                + indent(process.logTail(25))
-                + "\nEvery setting named there can be set in the run specification (--set KEY=VALUE)"
-                + " or as an environment variable of that service.");
-      }
+    for (Spec spec : toStart) {
+      awaitServing(spec.module());
     }
   }
 
-  /** The first service that has exited on its own, with the end of its log; null while all run. */
-  String deadService() {
+  /**
+   * Starts a service that has exited again, as before and on the same port (its clients
+   * reconnect by themselves), and waits until it answers SERVING.
+   */
+  synchronized void restart(String module) throws IOException, InterruptedException {
+    if (!specs.containsKey(module)) {
+      throw new IllegalArgumentException(module + " was not started here");
+    }
+    ServiceProcess previous = started.get(module);
+    if (previous != null && previous.isAlive()) {
+      throw new IllegalStateException(module + " is still running (pid " + previous.pid() + ")");
+    }
+    launch(module);
+    awaitServing(module);
+  }
+
+  private void launch(String module) throws IOException {
+    Spec spec = specs.get(module);
+    ServiceProcess.Builder builder =
+        ServiceProcess.builder(jar(module))
+            .port(ports.get(module))
+            .maxHeap(spec.maxHeap())
+            .log(logDir.resolve(module + ".log"))
+            .workingDirectory(logDir)
+            .ownSession();
+    spec.properties().forEach(builder::property);
+    spec.environment().forEach(builder::environment);
+    aleHome(module).ifPresent(home -> builder.environment("DQN_ALE_HOME", home.toString()));
+    ServiceProcess process = builder.start();
+    started.put(module, process);
+    everStarted.add(process);
+    // For people and drills that want to signal one service: logs/<module>.pid.
+    Files.writeString(pidFile(module), process.pid() + "\n");
+  }
+
+  private void awaitServing(String module) throws InterruptedException {
+    ServiceProcess process = started.get(module);
+    try {
+      process.awaitServing(START_TIMEOUT);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          module + " did not start; the end of its log (" + process.log() + "):\n"
+              + indent(process.logTail(25))
+              + "\nEvery setting named there can be set in the run specification (--set KEY=VALUE)"
+              + " or as an environment variable of that service.");
+    }
+  }
+
+  /** The file holding a started service's process id. */
+  Path pidFile(String module) {
+    return logDir.resolve(module + ".pid");
+  }
+
+  /** The first service that has exited on its own; null while all run. */
+  synchronized String deadModule() {
     for (Map.Entry<String, ServiceProcess> entry : started.entrySet()) {
       if (!entry.getValue().isAlive()) {
-        return entry.getKey() + " exited; the end of its log (" + entry.getValue().log() + "):\n"
-            + indent(entry.getValue().logTail(25));
+        return entry.getKey();
       }
     }
     return null;
   }
 
+  /** How a service that exited ended, with the end of its log. */
+  synchronized String exitReport(String module) {
+    ServiceProcess process = started.get(module);
+    return module + " exited" + process.exitCode().map(code -> " with " + describe(code)).orElse("")
+        + "; the end of its log (" + process.log() + "):\n" + indent(process.logTail(25));
+  }
+
+  /** 128 + n is how a JVM reports death by signal n. */
+  private static String describe(int exitCode) {
+    return switch (exitCode) {
+      case 137 -> "137 (SIGKILL: killed, e.g. out of memory)";
+      case 143 -> "143 (SIGTERM)";
+      case 134 -> "134 (SIGABRT: a native crash)";
+      case 139 -> "139 (SIGSEGV: a native crash)";
+      default -> Integer.toString(exitCode);
+    };
+  }
+
   /** Ends every service (SIGTERM, then SIGKILL after {@code grace}), the last started first. */
-  synchronized void stop(Duration grace) throws InterruptedException {
+  synchronized void stop(Duration grace) throws InterruptedException, IOException {
     List<ServiceProcess> processes = new ArrayList<>(started.values());
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).stop(grace);
+    }
+    for (String module : started.keySet()) {
+      Files.deleteIfExists(pidFile(module));
     }
     started.clear();
   }
@@ -129,7 +186,7 @@ final class LocalServices implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     stop(Duration.ofSeconds(60));
   }
 

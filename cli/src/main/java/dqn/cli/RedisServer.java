@@ -17,23 +17,55 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisServer implements AutoCloseable {
 
-  private final Process process;
+  private final Path dir;
+  private final Path log;
   private final int port;
+  private volatile Process process;
 
-  private RedisServer(Process process, int port) {
-    this.process = process;
+  private RedisServer(Path dir, Path log, int port) {
+    this.dir = dir;
+    this.log = log;
     this.port = port;
   }
 
   static RedisServer start(Path dir, Path log) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    int port = LocalServices.freePort();
+    RedisServer server = new RedisServer(dir, log, LocalServices.freePort());
+    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "stop-redis"));
+    server.launch();
+    return server;
+  }
+
+  /** Starts Redis again after it exited, on the same port and with the same append-only file. */
+  void restart() throws IOException, InterruptedException {
+    if (isAlive()) {
+      throw new IllegalStateException("redis-server is still running (pid " + process.pid() + ")");
+    }
+    launch();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** How it ended, with the end of its log. */
+  String exitReport() throws IOException {
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    String tail = String.join("\n    ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    return "redis-server exited with " + process.exitValue() + "; the end of its log (" + log + "):\n    " + tail;
+  }
+
+  /** The file holding its process id: logs/redis.pid beside its log. */
+  Path pidFile() {
+    return log.resolveSibling("redis.pid");
+  }
+
+  private void launch() throws IOException, InterruptedException {
     // setsid: a Ctrl-C at the terminal reaches the command line only, which stops Redis last.
     List<String> command =
         List.of(
             "setsid", "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
             "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no");
-    Process process;
     try {
       process =
           new ProcessBuilder(command)
@@ -45,20 +77,26 @@ final class RedisServer implements AutoCloseable {
           "cannot start redis-server (" + e.getMessage() + "): install it (scripts/setup.sh does, or apt-get"
               + " install redis-server), or train with the in-memory replay (leave out --replay redis)");
     }
-    RedisServer server = new RedisServer(process, port);
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-redis"));
+    Files.writeString(pidFile(), process.pid() + "\n");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("redis-server exited at start; its log: " + log);
       }
-      if (server.ping()) {
-        return server;
+      if (ping()) {
+        return;
       }
       Thread.sleep(100);
     }
-    server.close();
+    close();
     throw new IllegalStateException("redis-server did not answer PING within 30 s; its log: " + log);
+  }
+
+  private void destroy() {
+    Process current = process;
+    if (current != null) {
+      current.destroy();
+    }
   }
 
   String uri() {
@@ -87,6 +125,11 @@ final class RedisServer implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(pidFile());
+    } catch (IOException ignored) {
+      // A stale pid file names a process that no longer exists; nothing depends on it.
     }
   }
 }

@@ -26,10 +26,18 @@ final class ServiceClients implements AutoCloseable {
 
   ServiceClients(Endpoints endpoints) {
     this.endpoints = endpoints;
-    this.env = Channels.open(endpoints.env(), Optional.empty());
-    this.replay = Channels.open(endpoints.replay(), Optional.empty());
-    this.learner = Channels.open(endpoints.learner(), Optional.empty());
-    this.inference = InferenceClient.connect(endpoints.inference(), Optional.empty(), Duration.ofMinutes(2));
+    this.env = Channels.open(endpoints.env(), token("ENV"));
+    this.replay = Channels.open(endpoints.replay(), token("REPLAY"));
+    this.learner = Channels.open(endpoints.learner(), token("LEARNER"));
+    this.inference = InferenceClient.connect(endpoints.inference(), token("INFERENCE"), Duration.ofMinutes(2));
+  }
+
+  /**
+   * The bearer token for services that require one, from DQN_ENV_TOKEN, DQN_REPLAY_TOKEN,
+   * DQN_LEARNER_TOKEN and DQN_INFERENCE_TOKEN (services this command starts itself need none).
+   */
+  private static Optional<String> token(String service) {
+    return Optional.ofNullable(System.getenv("DQN_" + service + "_TOKEN")).filter(token -> !token.isBlank());
   }
 
   EnvServiceGrpc.EnvServiceBlockingStub env() {

@@ -46,7 +46,7 @@ final class TrainCommand {
 
   static final Set<String> OPTIONS =
       Set.of("run", "frames", "spec", "set", "replay", "redis", "env", "learner", "inference", "runs-dir",
-          "progress-seconds", "eval-games", "dashboard");
+          "progress-seconds", "eval-games", "dashboard", "max-restarts");
   static final Set<String> FLAGS = Set.of("no-eval", "no-dashboard");
 
   static final String USAGE =
@@ -65,6 +65,8 @@ final class TrainCommand {
         --eval-games N        games of the evaluation at the budget (default 30); --no-eval skips it
         --dashboard HOST:PORT the live training page's address (default 127.0.0.1:8765; port 0 for any
                               free one); --no-dashboard serves none
+        --max-restarts N      restarts of each service (and of the local redis-server) that dies, with
+                              backoff, before the run stops (default 3)
       """;
 
   private static final Duration POLL = Duration.ofSeconds(1);
@@ -116,6 +118,7 @@ final class TrainCommand {
     if (!Set.of("memory", "redis").contains(replayStore)) {
       throw new Args.UsageException("--replay must be memory, redis or HOST:PORT, got '" + replayStore + "'");
     }
+    int maxRestarts = (int) args.longOption("max-restarts", 3);
     RedisServer redis = null;
     LocalServices services = new LocalServices(runDir.resolve("logs"));
     interrupts.onForce(services::kill);
@@ -146,7 +149,7 @@ final class TrainCommand {
         if (given != null) {
           requireGame(clients, game);
         }
-        return follow(clients, services, spec, runDir, name, progress, args);
+        return follow(clients, new Supervisor(services, redis, maxRestarts, out), spec, runDir, name, progress, args);
       }
     } catch (RuntimeException | IOException e) {
       if (!resuming && !Files.exists(runDir.resolve(RunCsv.METRICS_FILE))) {
@@ -306,21 +309,18 @@ final class TrainCommand {
     }
   }
 
-  /** Starts the actors and follows the run until the budget or Ctrl-C. */
+  /**
+   * Starts the actors and follows the run until the budget, Ctrl-C, or a service that keeps dying;
+   * a service that dies meanwhile is restarted (the actors too, from where the run stood).
+   */
   private int follow(
-      ServiceClients clients, LocalServices services, RunSpec spec, Path runDir, String name, RunProgress progress, Args args)
+      ServiceClients clients, Supervisor supervisor, RunSpec spec, Path runDir, String name, RunProgress progress, Args args)
       throws Exception {
     long progressNanos = args.longOption("progress-seconds", 10) * 1_000_000_000L;
     if (progressNanos <= 0) {
       throw new Args.UsageException("--progress-seconds must be at least 1");
     }
-    ActorStatus started =
-        clients.env()
-            .startActors(
-                StartActorsRequest.newBuilder()
-                    .setStartFrames(progress.frames())
-                    .setStartEpisodes(progress.episodes())
-                    .build());
+    ActorStatus started = startActors(clients, progress.frames(), progress.episodes());
     out.printf(
         "train: %d actors x %d sessions of %s; budget %,d frames%n",
         started.getNumActors(), started.getSessions() / Math.max(1, started.getNumActors()), spec.game(),
@@ -331,15 +331,34 @@ final class TrainCommand {
     long lastRowNanos = startNanos;
     long lastChartNanos = startNanos;
     boolean budgetReached = false;
+    boolean gaveUp = false;
+    // Where the run stood at the last look: a restarted env-service's actors continue from it.
+    long frames = progress.frames();
+    long games = progress.episodes();
+    boolean actorsRunning = true;
     try (RunCsv csv = RunCsv.open(runDir);
         Dashboard dashboard = Dashboard.open(args, clients, name, runDir, spec, out)) {
       while (!interrupts.stopRequested()) {
         Thread.sleep(POLL.toMillis());
-        String dead = services.deadService();
+        String dead = supervisor.dead();
         if (dead != null) {
           line.finish();
-          out.println("train: " + dead);
-          return 1;
+          if (!supervisor.restart(dead, interrupts::stopRequested)) {
+            gaveUp = !interrupts.stopRequested();
+            break;
+          }
+          actorsRunning &= !dead.equals("env-service");
+          continue;
+        }
+        if (!actorsRunning) {
+          try {
+            startActors(clients, frames, games);
+            actorsRunning = true;
+            out.printf("train: actors started again at %,d frames, %,d games%n", frames, games);
+          } catch (StatusRuntimeException e) {
+            line.note("the actors did not start again (" + e.getStatus().getCode() + "); retrying");
+            continue;
+          }
         }
         RunSampler.Sample sample;
         try {
@@ -353,6 +372,8 @@ final class TrainCommand {
         }
         dashboard.add(sample.games());
         MetricsRow row = sample.row();
+        frames = row.frames();
+        games = row.episodes();
         long now = System.nanoTime();
         line.show(row, sample.learner(), sample.actors(), now - startNanos);
         budgetReached = row.frames() >= spec.budgetFrames();
@@ -371,9 +392,18 @@ final class TrainCommand {
         }
       }
       line.finish();
-      out.println(budgetReached ? "train: frame budget reached; stopping the actors" : "train: stopping (Ctrl-C or SIGTERM): the actors first");
-      ActorStatus stopped = clients.envStopping().stopActors(StopActorsRequest.getDefaultInstance());
-      out.printf("train: actors stopped at %,d frames, %,d games%n", stopped.getFrames(), stopped.getEpisodes());
+      out.println(
+          budgetReached
+              ? "train: frame budget reached; stopping the actors"
+              : gaveUp ? "train: stopping: the actors first" : "train: stopping (Ctrl-C or SIGTERM): the actors first");
+      long stoppedFrames = frames;
+      try {
+        ActorStatus stopped = clients.envStopping().stopActors(StopActorsRequest.getDefaultInstance());
+        stoppedFrames = stopped.getFrames();
+        out.printf("train: actors stopped at %,d frames, %,d games%n", stopped.getFrames(), stopped.getEpisodes());
+      } catch (StatusRuntimeException e) {
+        out.println("train: the actors could not be stopped in order: " + e.getStatus().getDescription());
+      }
       try {
         SnapshotInfo snapshot = clients.learner().snapshotNow(SnapshotNowRequest.getDefaultInstance());
         out.printf(
@@ -384,12 +414,17 @@ final class TrainCommand {
       }
       chart(runDir, name);
       if (budgetReached && !args.flag("no-eval")) {
-        evaluate(clients, spec, runDir, (int) args.longOption("eval-games", 30), stopped.getFrames());
+        evaluate(clients, spec, runDir, (int) args.longOption("eval-games", 30), stoppedFrames);
       }
       out.println("train: stopping the services (the learner writes its checkpoint)");
     }
     out.printf("train: run directory %s%n", runDir);
-    return 0;
+    return gaveUp ? 1 : 0;
+  }
+
+  private static ActorStatus startActors(ServiceClients clients, long frames, long games) {
+    return clients.env()
+        .startActors(StartActorsRequest.newBuilder().setStartFrames(frames).setStartEpisodes(games).build());
   }
 
   private void evaluate(ServiceClients clients, RunSpec spec, Path runDir, int games, long frames) throws IOException {

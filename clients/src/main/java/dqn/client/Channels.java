@@ -2,13 +2,27 @@ package dqn.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
-/** Channels to the dqn services: one place for addresses, message limits and bearer tokens. */
+/**
+ * Channels to the dqn services: one place for addresses, message limits, bearer tokens and TLS.
+ * Every channel the services open to each other (and the command line's) comes from here, so one
+ * setting turns TLS on for all of them: {@code DQN_TLS_TRUST_CERT} (or {@code -Ddqn.tls.trust-cert})
+ * names a PEM file of the certificates to trust, e.g. the cluster CA's {@code ca.crt}; unset,
+ * channels are plaintext.
+ */
 public final class Channels {
+
+  /** The system property and environment variable naming the PEM file of trusted certificates. */
+  public static final String TRUST_CERT_PROPERTY = "dqn.tls.trust-cert";
+  public static final String TRUST_CERT_VARIABLE = "DQN_TLS_TRUST_CERT";
 
   /** Largest answer accepted: a stacked Sample of 1,024 Atari transitions is about 58 MB. */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
@@ -16,17 +30,41 @@ public final class Channels {
   private Channels() {}
 
   /**
-   * A plaintext channel to {@code host:port}, sending {@code authorization: Bearer <token>} on
-   * every call when a token is given.
+   * A channel to {@code host:port}, sending {@code authorization: Bearer <token>} on every call
+   * when a token is given; TLS when this process is configured with certificates to trust.
    *
    * @throws IllegalArgumentException when the target is not host:port
    */
   public static ManagedChannel open(String target, Optional<String> bearerToken) {
+    return open(target, bearerToken, trustCertificates());
+  }
+
+  /**
+   * A channel to {@code host:port}: TLS trusting the certificates in the PEM file {@code
+   * trustCertificates} (the server's name must match its certificate), or plaintext without one.
+   *
+   * @throws IllegalArgumentException when the target is not host:port, or the file is missing or
+   *     holds no certificate
+   */
+  public static ManagedChannel open(String target, Optional<String> bearerToken, Optional<Path> trustCertificates) {
     HostPort address = HostPort.parse(target);
     NettyChannelBuilder builder =
-        NettyChannelBuilder.forAddress(address.host(), address.port())
-            .usePlaintext()
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+        NettyChannelBuilder.forAddress(address.host(), address.port()).maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+    if (trustCertificates.isPresent()) {
+      Path pem = trustCertificates.get();
+      if (!Files.isRegularFile(pem)) {
+        throw new IllegalArgumentException(
+            TRUST_CERT_VARIABLE + " names " + pem + ", which is not a file: give the PEM file of the certificates to trust");
+      }
+      try {
+        builder.sslContext(GrpcSslContexts.forClient().trustManager(pem.toFile()).build());
+      } catch (SSLException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            TRUST_CERT_VARIABLE + " names " + pem + ", which holds no PEM certificate (" + e.getMessage() + ")", e);
+      }
+    } else {
+      builder.usePlaintext();
+    }
     bearerToken
         .filter(token -> !token.isBlank())
         .ifPresent(
@@ -37,6 +75,12 @@ public final class Channels {
               builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
             });
     return builder.build();
+  }
+
+  /** The PEM file of trusted certificates this process is configured with, if any. */
+  public static Optional<Path> trustCertificates() {
+    String named = System.getProperty(TRUST_CERT_PROPERTY, System.getenv(TRUST_CERT_VARIABLE));
+    return named == null || named.isBlank() ? Optional.empty() : Optional.of(Path.of(named));
   }
 
   /** Shuts a channel down, waiting briefly for calls in flight. */

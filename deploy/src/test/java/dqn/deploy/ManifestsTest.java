@@ -12,7 +12,6 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,7 +229,7 @@ class ManifestsTest {
   void aMissingSecretKeyIsCaught() {
     assertCaught("needs key redis-pasword",
         broken(r -> containerOf(r, "replay-service").getEnv().stream()
-            .filter(e -> e.getName().equals("REDIS_PASSWORD")).findFirst().orElseThrow()
+            .filter(e -> e.getName().equals("DQN_REPLAY_REDIS_PASSWORD")).findFirst().orElseThrow()
             .getValueFrom().getSecretKeyRef().setKey("redis-pasword")));
   }
 
@@ -355,12 +354,31 @@ class ManifestsTest {
   void theSecretsTheServicesShareAreOneSecret() {
     V1Secret secret = load(BASE).one(V1Secret.class, "dqn-secrets");
     assertEquals(
-        Set.of("redis-password", "actor-inference-token", "learner-inference-token", "client-inference-token"),
+        Set.of("redis-password", "actor-inference-token", "learner-inference-token", "client-inference-token",
+            "replay-token", "env-token", "learner-token"),
         secret.getData().keySet());
-    // The inference-service accepts the tokens the actors and the learner present.
-    String tokens = Manifests.env(containerOf(load(BASE), "inference-service"), "DQN_INFERENCE_AUTH_TOKENS").orElseThrow();
-    assertEquals("$(ACTOR_INFERENCE_TOKEN),$(LEARNER_INFERENCE_TOKEN),$(CLIENT_INFERENCE_TOKEN)", tokens);
-    assertTrue(new String(secret.getData().get("redis-password"), StandardCharsets.UTF_8).matches("[A-Za-z0-9._~-]+"),
-        "the Redis password goes into a redis:// address unescaped");
+    Rendered base = load(BASE);
+    // The inference-service accepts the actors' and outside games' tokens; only the learner's publishes.
+    V1Container inference = containerOf(base, "inference-service");
+    assertEquals("$(ACTOR_INFERENCE_TOKEN),$(CLIENT_INFERENCE_TOKEN)", Manifests.env(inference, "DQN_INFERENCE_AUTH_TOKENS").orElseThrow());
+    assertEquals("$(LEARNER_INFERENCE_TOKEN)", Manifests.env(inference, "DQN_INFERENCE_AUTH_PUBLISHER_TOKENS").orElseThrow());
+    // Each service's token is the one its callers present.
+    assertEquals(secretKey(base, "replay-service", "DQN_REPLAY_AUTH_TOKENS"), secretKey(base, "env-service", "DQN_ENV_ACTORS_REPLAY_TOKEN"));
+    assertEquals(secretKey(base, "replay-service", "DQN_REPLAY_AUTH_TOKENS"), secretKey(base, "learner-service", "DQN_LEARNER_REPLAY_TOKEN"));
+    assertEquals(secretKey(base, "env-service", "DQN_ENV_AUTH_TOKENS"), secretKey(base, "learner-service", "DQN_LEARNER_ENV_TOKEN"));
+    assertEquals(secretKey(base, "redis", "REDIS_PASSWORD"), secretKey(base, "replay-service", "DQN_REPLAY_REDIS_PASSWORD"));
+    assertFalse(
+        Manifests.env(containerOf(base, "replay-service"), "DQN_REPLAY_REDIS_URI").orElseThrow().contains("@"),
+        "the Redis password stays out of the address");
+  }
+
+  private static String secretKey(Rendered rendered, String container, String variable) {
+    return containerOf(rendered, container).getEnv().stream()
+        .filter(e -> e.getName().equals(variable))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(container + " has no " + variable))
+        .getValueFrom()
+        .getSecretKeyRef()
+        .getKey();
   }
 }

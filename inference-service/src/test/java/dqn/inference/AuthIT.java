@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dqn.testkit.GrpcProbe;
 import dqn.launcher.ServiceProcess;
 import dqn.v1.ListModelsRequest;
+import dqn.v1.SetLiveVersionRequest;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse;
 import java.net.URI;
@@ -55,6 +56,33 @@ class AuthIT {
       HttpResponse<String> metrics = get(service, "/q/metrics", null);
       assertEquals(200, metrics.statusCode());
       assertTrue(metrics.body().contains("model=\"pong\""), metrics.body());
+    }
+  }
+
+  @Test
+  void aGameTokenActsButOnlyAPublisherTokenReplacesModels() throws Exception {
+    try (ServiceProcess service =
+            Services.start(
+                Services.builder(Files.createTempDirectory("inference-auth-"))
+                    .environment("DQN_INFERENCE_AUTH_TOKENS", "game-token")
+                    .environment("DQN_INFERENCE_AUTH_PUBLISHER_TOKENS", "learner-token"));
+        ApiClient game = new ApiClient(service.port(), "game-token");
+        ApiClient learner = new ApiClient(service.port(), "learner-token")) {
+      InferenceApiIT.assertStatus(
+          Status.Code.UNAUTHENTICATED,
+          "uploads and live-version changes need a publisher token",
+          () -> game.upload("pong", TestModels.pongNips(1), true));
+      assertEquals(1, learner.upload("pong", TestModels.pongNips(1), true).getVersion());
+      assertEquals(2, learner.upload("pong", TestModels.pongNips(2), true).getVersion());
+      // The game acts and lists; it cannot roll back.
+      game.act("pong", ApiClient.uint8(new byte[4 * 84 * 84], 1, 4, 84, 84));
+      assertEquals(2, game.blocking().listModels(ListModelsRequest.getDefaultInstance()).getModels(0).getLiveVersion());
+      SetLiveVersionRequest rollBack = SetLiveVersionRequest.newBuilder().setModel("pong").setVersion(1).build();
+      InferenceApiIT.assertStatus(
+          Status.Code.UNAUTHENTICATED, "publisher token", () -> game.blocking().setLiveVersion(rollBack));
+      assertEquals(1, learner.blocking().setLiveVersion(rollBack).getVersion());
+      // The publisher may do what a game does.
+      assertEquals(1, learner.blocking().listModels(ListModelsRequest.getDefaultInstance()).getModels(0).getLiveVersion());
     }
   }
 

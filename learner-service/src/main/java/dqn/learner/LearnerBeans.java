@@ -1,5 +1,8 @@
 package dqn.learner;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.vertx.ext.web.Router;
+import dqn.runtime.grpc.OversizedMessages;
 import ai.djl.Device;
 import dqn.client.replay.GrpcReplayClient;
 import dqn.learner.checkpoint.CheckpointException;
@@ -79,7 +82,7 @@ public class LearnerBeans {
         new DjlTrainer(QNetworkWeights.random(spec, config.network().seed()), trainerSettings(config), device);
     TrainingState resumed = resume(config, trainer);
 
-    replay = new GrpcReplayClient(config.replayTarget(), config.data().rpcDeadlineMs());
+    replay = new GrpcReplayClient(config.replayTarget(), config.data().rpcDeadlineMs(), config.replayToken());
     PrefetchingSampler sampler =
         new PrefetchingSampler(
             replay,
@@ -149,7 +152,7 @@ public class LearnerBeans {
     Thread waiting = Thread.currentThread();
     Thread stopWaiting = new Thread(waiting::interrupt, "learner-stop-waiting-for-env");
     Runtime.getRuntime().addShutdownHook(stopWaiting);
-    try (GrpcGameCatalog games = new GrpcGameCatalog(config.envTarget(), config.data().rpcDeadlineMs())) {
+    try (GrpcGameCatalog games = new GrpcGameCatalog(config.envTarget(), config.data().rpcDeadlineMs(), config.envToken())) {
       return ActionSetLookup.resolve(
           games,
           config.network().game(),
@@ -227,5 +230,12 @@ public class LearnerBeans {
             spec.observationShape(),
             spec.architecture() == Architecture.MLP),
         config.snapshots().probeBatch());
+  }
+
+  /** Names the message limit when the gRPC transport refuses an oversized request. */
+  void explainOversizedMessages(
+      @Observes Router router,
+      @ConfigProperty(name = OversizedMessages.LIMIT_KEY, defaultValue = OversizedMessages.DEFAULT_LIMIT) int limitBytes) {
+    OversizedMessages.explain(router, limitBytes, "the learner's requests are small: check what sends this one");
   }
 }

@@ -23,6 +23,11 @@ public final class RawMethods {
     return build(fullMethodName, MethodDescriptor.MethodType.BIDI_STREAMING);
   }
 
+  /** A method of any type with raw-bytes requests and responses. */
+  public static MethodDescriptor<byte[], byte[]> of(String fullMethodName, MethodDescriptor.MethodType type) {
+    return build(fullMethodName, type);
+  }
+
   private static MethodDescriptor<byte[], byte[]> build(
       String fullMethodName, MethodDescriptor.MethodType type) {
     return MethodDescriptor.<byte[], byte[]>newBuilder()

@@ -2,10 +2,18 @@ package dqn.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dqn.client.Channels;
+import dqn.launcher.FreePorts;
 import dqn.launcher.ServiceProcess;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,8 +21,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every service promises when started with {@code java -jar}: it serves the standard gRPC
@@ -63,6 +75,52 @@ public abstract class ServiceStartupContract {
       assertEquals(200, metrics.statusCode());
       assertTrue(metrics.body().contains("jvm_memory_used_bytes"), metrics.body());
     }
+  }
+
+  /**
+   * TLS, as the README documents it for every service: a certificate and insecure requests
+   * disabled make the service's one port TLS only; the clients' channels trust the certificate
+   * named by DQN_TLS_TRUST_CERT.
+   */
+  @Test
+  void servesTlsOnlyOnItsPortWhenGivenACertificate(@TempDir Path dir) throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
+    int port = FreePorts.pick();
+    try (ServiceProcess service =
+        configure(ServiceProcess.builder(ServiceProcess.moduleJar()))
+            .port(port)
+            .property("quarkus.http.insecure-requests", "disabled")
+            .property("quarkus.http.ssl.certificate.key-store-file", certificate.keyStore().toString())
+            .property("quarkus.http.ssl.certificate.key-store-password", certificate.password())
+            .start()) {
+      ManagedChannel tls = Channels.open("localhost:" + port, Optional.empty(), Optional.of(certificate.pem()));
+      ManagedChannel plain = Channels.open("localhost:" + port, Optional.empty(), Optional.empty());
+      try {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        HealthCheckResponse.ServingStatus status = null;
+        while (status != HealthCheckResponse.ServingStatus.SERVING) {
+          assertTrue(service.isAlive(), () -> "the service exited:\n" + service.output());
+          assertTrue(System.nanoTime() < deadline, () -> "no TLS health answer:\n" + service.output());
+          try {
+            status = health(tls);
+          } catch (StatusRuntimeException notYet) {
+            Thread.sleep(200);
+          }
+        }
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> health(plain));
+        assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), "plaintext is refused on a TLS port");
+      } finally {
+        tls.shutdownNow();
+        plain.shutdownNow();
+      }
+    }
+  }
+
+  private static HealthCheckResponse.ServingStatus health(ManagedChannel channel) {
+    return HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance())
+        .getStatus();
   }
 
   @Test

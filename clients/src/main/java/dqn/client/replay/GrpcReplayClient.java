@@ -42,7 +42,12 @@ public final class GrpcReplayClient implements ReplayClient {
    * @param rpcDeadlineMs deadline of each call, including a Sample's wait in the rate limiter
    */
   public GrpcReplayClient(String target, long rpcDeadlineMs) {
-    this.channel = Channels.open(target, Optional.empty());
+    this(target, rpcDeadlineMs, Optional.empty());
+  }
+
+  /** The same, sending {@code authorization: Bearer <token>} when the replay requires one. */
+  public GrpcReplayClient(String target, long rpcDeadlineMs, Optional<String> bearerToken) {
+    this.channel = Channels.open(target, bearerToken);
     this.target = target;
     this.rpcDeadlineMs = rpcDeadlineMs;
   }

@@ -87,7 +87,12 @@ public final class ReplayWriter implements AutoCloseable {
 
   /** A writer to the replay-service at host:port; connects on the first send. */
   public static ReplayWriter connect(String target, Settings settings) {
-    return new ReplayWriter(target, Channels.open(target, java.util.Optional.empty()), settings);
+    return connect(target, java.util.Optional.empty(), settings);
+  }
+
+  /** The same, sending {@code authorization: Bearer <token>} when the replay requires one. */
+  public static ReplayWriter connect(String target, java.util.Optional<String> bearerToken, Settings settings) {
+    return new ReplayWriter(target, Channels.open(target, bearerToken), settings);
   }
 
   /**

@@ -144,11 +144,14 @@ public final class ActorPool implements AutoCloseable {
       stoppedReplayWaitNanos += loop.replayWaitNanos();
     }
     running = null;
+    long acked = 0;
     for (ActorLoop loop : stopping.loops) {
       closeConnections(loop);
+      acked += loop.sink().ackedSteps();
       loop.sessions().forEach(session -> closeQuietly(session.id()));
     }
-    lastStopped = withRunning(lastStopped, false);
+    // Counted after closing, which waits for the acknowledgements of what was still held.
+    lastStopped = stoppedView(lastStopped, acked);
     LOG.infof("actors stopped at frame %d (game %d)", lastStopped.frames(), lastStopped.episodes());
     return lastStopped;
   }
@@ -158,16 +161,18 @@ public final class ActorPool implements AutoCloseable {
     if (running == null) {
       return lastStopped != null
           ? lastStopped
-          : new ActorStatusView(false, "", 0, 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 0, "", 0, 0);
+          : new ActorStatusView(false, "", 0, 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 0, "", 0, 0, 0);
     }
     Running r = running;
     long now = System.nanoTime();
     long frames = r.frames.get();
     long inferenceWait = 0;
     long replayWait = 0;
+    long acked = 0;
     long oldestVersion = Long.MAX_VALUE;
     String problem = "";
     for (ActorLoop loop : r.loops) {
+      acked += loop.sink().ackedSteps();
       inferenceWait += loop.inferenceWaitNanos();
       replayWait += loop.replayWaitNanos();
       oldestVersion = Math.min(oldestVersion, loop.modelVersion());
@@ -190,7 +195,8 @@ public final class ActorPool implements AutoCloseable {
         oldestVersion,
         problem,
         r.inferenceWaitFraction,
-        r.replayWaitFraction);
+        r.replayWaitFraction,
+        acked);
   }
 
   /**
@@ -267,10 +273,11 @@ public final class ActorPool implements AutoCloseable {
     stop();
   }
 
-  private static ActorStatusView withRunning(ActorStatusView s, boolean running) {
+  private static ActorStatusView stoppedView(ActorStatusView s, long acknowledgedSteps) {
     return new ActorStatusView(
-        running, s.game(), s.actors(), s.sessions(), s.frames(), s.episodes(), 0, s.meanReturn(),
-        s.meanClippedReturn(), s.epsilon(), s.modelVersion(), "", s.inferenceWaitFraction(), s.replayWaitFraction());
+        false, s.game(), s.actors(), s.sessions(), s.frames(), s.episodes(), 0, s.meanReturn(),
+        s.meanClippedReturn(), s.epsilon(), s.modelVersion(), "", s.inferenceWaitFraction(), s.replayWaitFraction(),
+        acknowledgedSteps);
   }
 
   private static void closeConnections(ActorLoop loop) {

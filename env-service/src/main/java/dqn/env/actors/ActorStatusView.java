@@ -10,6 +10,7 @@ package dqn.env.actors;
  * @param problem why they are not making progress, or empty
  * @param inferenceWaitFraction share of recent actor time spent waiting for actions
  * @param replayWaitFraction share of recent actor time spent waiting for the replay
+ * @param acknowledgedSteps steps of these actors the replay has acknowledged as stored
  */
 public record ActorStatusView(
     boolean running,
@@ -25,4 +26,5 @@ public record ActorStatusView(
     long modelVersion,
     String problem,
     double inferenceWaitFraction,
-    double replayWaitFraction) {}
+    double replayWaitFraction,
+    long acknowledgedSteps) {}

@@ -13,6 +13,9 @@ public interface StepSink extends AutoCloseable {
   /** Total time {@link #append} has waited, in nanoseconds. */
   long waitNanos();
 
+  /** Steps the replay has acknowledged as stored (episode starts included). */
+  long ackedSteps();
+
   /** Sends everything held and waits (boundedly) for it to be stored. */
   @Override
   void close() throws InterruptedException;

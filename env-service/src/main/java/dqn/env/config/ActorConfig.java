@@ -27,6 +27,9 @@ public interface ActorConfig {
   @WithDefault("127.0.0.1:50052")
   String replayTarget();
 
+  /** Bearer token for the replay-service, when it requires one (DQN_ENV_ACTORS_REPLAY_TOKEN). */
+  Optional<String> replayToken();
+
   /** How long an actor waits for one batch of actions before it counts the service unreachable. */
   @WithDefault("10s")
   Duration inferenceTimeout();

@@ -40,6 +40,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
@@ -60,6 +61,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request bytes with INVALID_ARGUMENT.
  */
 @GrpcService
+@RegisterInterceptor(BearerTokenInterceptor.class)
 public class EnvGrpcService implements EnvServiceGrpc.AsyncService, BindableService {
 
   private final SessionManager sessions;

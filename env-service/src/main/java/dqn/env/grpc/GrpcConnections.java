@@ -33,6 +33,7 @@ public final class GrpcConnections implements ActorPool.Connections, AutoCloseab
     return new GrpcStepSink(
         ReplayWriter.connect(
             config.replayTarget(),
+            config.replayToken(),
             new ReplayWriter.Settings(
                 config.replayStepsPerRequest(),
                 config.replayMaxUnackedSteps(),

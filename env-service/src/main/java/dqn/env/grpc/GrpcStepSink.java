@@ -30,6 +30,11 @@ final class GrpcStepSink implements StepSink {
   }
 
   @Override
+  public long ackedSteps() {
+    return writer.ackedSteps();
+  }
+
+  @Override
   public void close() throws InterruptedException {
     writer.close();
   }

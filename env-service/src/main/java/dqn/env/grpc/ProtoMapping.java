@@ -192,7 +192,8 @@ final class ProtoMapping {
             .setModelVersion(s.modelVersion())
             .setProblem(s.problem())
             .setInferenceWaitFraction(s.inferenceWaitFraction())
-            .setReplayWaitFraction(s.replayWaitFraction());
+            .setReplayWaitFraction(s.replayWaitFraction())
+            .setAcknowledgedSteps(s.acknowledgedSteps());
     for (FinishedGame g : games) {
       status.addFinishedEpisodes(
           FinishedEpisode.newBuilder()

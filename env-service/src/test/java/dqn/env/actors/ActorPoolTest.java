@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,10 +68,19 @@ class ActorPoolTest {
         @Override
         public StepSink stepSink() {
           return new StepSink() {
+            // This fake stores each step as it comes: every step is acknowledged at once.
+            private final AtomicLong acked = new AtomicLong();
+
             @Override
             public void append(String stream, boolean start, int action, float reward, boolean terminated, boolean truncated, byte[] frame) {
               streams.computeIfAbsent(stream, k -> Collections.synchronizedList(new ArrayList<>()))
                   .add(new Step(start, action, terminated, truncated, frame.length));
+              acked.incrementAndGet();
+            }
+
+            @Override
+            public long ackedSteps() {
+              return acked.get();
             }
 
             @Override
@@ -121,6 +131,8 @@ class ActorPoolTest {
     assertEquals(0, manager.openSessions());
     assertEquals(4, streams.size());
     long agentSteps = 0;
+    long allSteps = streams.values().stream().mapToLong(List::size).sum();
+    assertEquals(allSteps, stopped.acknowledgedSteps(), "every step the replay acknowledged, starts included");
     for (List<Step> steps : streams.values()) {
       assertTrue(steps.get(0).episodeStart(), "a stream's first step starts an episode");
       assertEquals(84 * 84, steps.get(0).frameBytes());

@@ -83,6 +83,11 @@ class EnvMetricsTest {
             }
 
             @Override
+            public long ackedSteps() {
+              return 0;
+            }
+
+            @Override
             public void close() {}
           };
         }

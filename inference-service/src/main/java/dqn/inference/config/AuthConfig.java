@@ -17,6 +17,14 @@ public interface AuthConfig {
   Optional<List<String>> tokens();
 
   /**
+   * Tokens of those who may replace models, comma separated (DQN_INFERENCE_AUTH_PUBLISHER_TOKENS):
+   * set, UploadModel and SetLiveVersion need one of them (a game's token that may act cannot
+   * replace models), and they are accepted on the rest of the API too. The learner sends one as
+   * dqn.learner.inference-token.
+   */
+  Optional<List<String>> publisherTokens();
+
+  /**
    * Require one of the tokens on {@code /q/metrics} too (DQN_INFERENCE_AUTH_PROTECT_METRICS); its
    * labels name the models. Needs tokens.
    */

@@ -24,6 +24,13 @@ public interface BatchingConfig {
   int concurrentRuns();
 
   /**
+   * Act requests the service holds at once, all models together (waiting for a worker or a batch,
+   * or running); one more is answered RESOURCE_EXHAUSTED at once instead of queueing without bound.
+   */
+  @WithDefault("256")
+  int maxPendingRequests();
+
+  /**
    * Answer an Act request on the gRPC event loop when its model is idle, saving two thread
    * hand-overs (0.1-0.2 ms on a shared VM). While the event loop runs a model it reads no further
    * requests from its connections: {@link #eventLoopQuietMicros()} keeps bursts off it, and {@link

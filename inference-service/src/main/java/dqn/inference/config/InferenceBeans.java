@@ -1,6 +1,9 @@
 package dqn.inference.config;
 
-import dqn.inference.auth.BearerTokens;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.vertx.ext.web.Router;
+import dqn.runtime.grpc.OversizedMessages;
+import dqn.runtime.auth.BearerTokens;
 import dqn.inference.batching.BatchPolicy;
 import dqn.inference.batching.DynamicBatcher;
 import dqn.inference.metrics.MicrometerServingMetrics;
@@ -9,6 +12,7 @@ import dqn.inference.ort.OrtModelLoader;
 import dqn.inference.ort.OrtSettings;
 import dqn.inference.registry.ModelRegistry;
 import dqn.inference.serving.ActService;
+import dqn.inference.serving.Admission;
 import dqn.inference.serving.ServingMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -18,6 +22,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -54,10 +59,19 @@ public class InferenceBeans {
   @Singleton
   BearerTokens bearerTokens(AuthConfig auth) {
     List<String> configured = auth.tokens().orElse(List.of());
+    List<String> publishers = auth.publisherTokens().orElse(List.of());
     require(
         configured.stream().noneMatch(String::isBlank),
         "dqn.inference.auth.tokens must not contain blank tokens");
-    BearerTokens tokens = BearerTokens.of(configured);
+    require(
+        publishers.stream().noneMatch(String::isBlank),
+        "dqn.inference.auth.publisher-tokens must not contain blank tokens");
+    // A publisher may also do what a game does.
+    List<String> accepted = new ArrayList<>(configured);
+    if (!configured.isEmpty()) {
+      accepted.addAll(publishers);
+    }
+    BearerTokens tokens = BearerTokens.of("dqn.inference.auth.tokens", accepted);
     require(
         !auth.protectMetrics() || tokens.required(),
         "dqn.inference.auth.protect-metrics=true needs dqn.inference.auth.tokens"
@@ -69,6 +83,9 @@ public class InferenceBeans {
           auth.protectMetrics() ? " and on /q/metrics" : ", /q/metrics stays open");
     } else {
       LOG.info("authentication off (set dqn.inference.auth.tokens to require bearer tokens)");
+    }
+    if (!publishers.isEmpty()) {
+      LOG.infof("uploads and live-version changes need one of %d publisher token(s)", publishers.size());
     }
     return tokens;
   }
@@ -171,6 +188,16 @@ public class InferenceBeans {
     return new ActService(registry, metrics);
   }
 
+  @Produces
+  @Singleton
+  Admission admission(BatchingConfig batching) {
+    require(
+        batching.maxPendingRequests() >= 1,
+        "dqn.inference.batching.max-pending-requests must be at least 1, got " + batching.maxPendingRequests());
+    LOG.infof("at most %d Act requests held at once; more get RESOURCE_EXHAUSTED", batching.maxPendingRequests());
+    return new Admission(batching.maxPendingRequests());
+  }
+
   /** Loads the stored models at start, not on the first request. */
   void loadModelsAtStart(@Observes StartupEvent start, ModelRegistry registry) {
     LOG.infof("%d model(s) ready", registry.list().size());
@@ -182,5 +209,12 @@ public class InferenceBeans {
       LOG.errorf("inference-service cannot start: %s", message);
       throw new IllegalArgumentException(message);
     }
+  }
+
+  /** Names the message limit when the gRPC transport refuses an oversized request. */
+  void explainOversizedMessages(
+      @Observes Router router,
+      @ConfigProperty(name = OversizedMessages.LIMIT_KEY, defaultValue = OversizedMessages.DEFAULT_LIMIT) int limitBytes) {
+    OversizedMessages.explain(router, limitBytes, "send fewer observations per request, or upload models in chunks of at most 1 MiB");
   }
 }

@@ -1,38 +1,32 @@
 package dqn.inference.grpc;
 
-import dqn.inference.auth.BearerTokens;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.Status;
+import dqn.inference.config.AuthConfig;
+import dqn.runtime.auth.BearerTokens;
+import dqn.runtime.auth.TokenInterceptor;
+import dqn.v1.InferenceServiceGrpc;
 import jakarta.inject.Singleton;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Checks {@code authorization: Bearer <token>} against the configured tokens when any are
- * configured. Registered on the InferenceService only, so health checks and reflection stay open.
+ * The InferenceService's bearer tokens (health and reflection stay open): the API's tokens on
+ * every method, and the publishers' on UploadModel and SetLiveVersion when any are configured.
  */
 @Singleton
-public class BearerTokenInterceptor implements ServerInterceptor {
+public class BearerTokenInterceptor extends TokenInterceptor {
 
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
-  private final BearerTokens tokens;
-
-  public BearerTokenInterceptor(BearerTokens tokens) {
-    this.tokens = tokens;
+  public BearerTokenInterceptor(BearerTokens tokens, AuthConfig auth) {
+    super(tokens, publisherMethods(auth), "uploads and live-version changes need a publisher token");
   }
 
-  @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(
-      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    Optional<String> refusal = tokens.refusal(headers.get(AUTHORIZATION));
-    if (refusal.isEmpty()) {
-      return next.startCall(call, headers);
+  private static Map<String, BearerTokens> publisherMethods(AuthConfig auth) {
+    List<String> publishers = auth.publisherTokens().orElse(List.of());
+    if (publishers.isEmpty()) {
+      return Map.of();
     }
-    call.close(Status.UNAUTHENTICATED.withDescription(refusal.get()), new Metadata());
-    return new ServerCall.Listener<>() {};
+    BearerTokens tokens = BearerTokens.of("dqn.inference.auth.publisher-tokens", publishers);
+    return Map.of(
+        InferenceServiceGrpc.getUploadModelMethod().getFullMethodName(), tokens,
+        InferenceServiceGrpc.getSetLiveVersionMethod().getFullMethodName(), tokens);
   }
 }

@@ -9,6 +9,7 @@ import dqn.inference.registry.ModelRegistry;
 import dqn.inference.registry.ModelUpload;
 import dqn.inference.registry.UploadTooLargeException;
 import dqn.inference.serving.ActCommand;
+import dqn.inference.serving.Admission;
 import dqn.inference.serving.ActResult;
 import dqn.inference.serving.ActService;
 import dqn.inference.serving.InvalidObservationException;
@@ -25,6 +26,7 @@ import dqn.v1.ModelVersionInfo;
 import dqn.v1.SetLiveVersionRequest;
 import dqn.v1.UploadModelRequest;
 import io.grpc.BindableService;
+import io.grpc.Context;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -49,6 +51,7 @@ public class InferenceGrpcService implements InferenceServiceGrpc.AsyncService, 
           .map(InvalidObservationException.class, Status.Code.INVALID_ARGUMENT)
           .map(InvalidUploadException.class, Status.Code.INVALID_ARGUMENT)
           .map(UploadTooLargeException.class, Status.Code.RESOURCE_EXHAUSTED)
+          .map(Admission.OverloadedException.class, Status.Code.RESOURCE_EXHAUSTED)
           .internal(InferenceFailedException.class, "")
           .internalWithoutDetails(
               UncheckedIOException.class,
@@ -59,13 +62,15 @@ public class InferenceGrpcService implements InferenceServiceGrpc.AsyncService, 
   private final ModelRegistry registry;
   private final Vertx vertx;
   private final boolean runIdleOnEventLoop;
+  private final Admission admission;
 
   public InferenceGrpcService(
-      ActService actService, ModelRegistry registry, Vertx vertx, BatchingConfig batching) {
+      ActService actService, ModelRegistry registry, Vertx vertx, BatchingConfig batching, Admission admission) {
     this.actService = actService;
     this.registry = registry;
     this.vertx = vertx;
     this.runIdleOnEventLoop = batching.runIdleOnEventLoop();
+    this.admission = admission;
   }
 
   @Override
@@ -95,11 +100,29 @@ public class InferenceGrpcService implements InferenceServiceGrpc.AsyncService, 
       responses.onCompleted();
       return;
     }
+    try {
+      admission.enter();
+    } catch (Admission.OverloadedException e) {
+      responses.onError(STATUSES.toStatus(e));
+      return;
+    }
+    Context call = Context.current();
     vertx
         .getOrCreateContext()
-        .executeBlocking(() -> actService.act(command), false)
+        .executeBlocking(
+            () -> {
+              // A request whose caller gave up while it waited for a worker is not run.
+              if (call.isCancelled()) {
+                throw Status.DEADLINE_EXCEEDED
+                    .withDescription("the request's deadline passed (or its caller left) before a worker took it")
+                    .asRuntimeException();
+              }
+              return actService.act(command);
+            },
+            false)
         .onComplete(
             result -> {
+              admission.leave();
               if (result.succeeded()) {
                 responses.onNext(
                     ProtoConversions.toResponse(request.getRequestId(), result.result()));

@@ -1,6 +1,6 @@
 package dqn.inference.http;
 
-import dqn.inference.auth.BearerTokens;
+import dqn.runtime.auth.BearerTokens;
 import dqn.inference.config.AuthConfig;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;

@@ -23,15 +23,24 @@ public interface LearnerConfig {
   @WithDefault("127.0.0.1:50052")
   String replayTarget();
 
+  /** Bearer token for the replay-service, when it requires one (DQN_LEARNER_REPLAY_TOKEN). */
+  Optional<String> replayToken();
+
   /** Env-service address, host:port; the game's action set is read from it at start. */
   @WithDefault("127.0.0.1:50051")
   String envTarget();
+
+  /** Bearer token for the env-service, when it requires one (DQN_LEARNER_ENV_TOKEN). */
+  Optional<String> envToken();
 
   /** Inference-service address, host:port; snapshots are uploaded there. */
   @WithDefault("127.0.0.1:50054")
   String inferenceTarget();
 
-  /** Bearer token for the inference-service, when it requires one (DQN_LEARNER_INFERENCE_TOKEN). */
+  /**
+   * Bearer token for the inference-service, when it requires one (DQN_LEARNER_INFERENCE_TOKEN): a
+   * publisher token when the inference-service has publisher tokens, since the learner uploads.
+   */
   Optional<String> inferenceToken();
 
   /** Start training as soon as the service is up (otherwise wait for the Start RPC). */

@@ -97,6 +97,9 @@ public final class Learner implements AutoCloseable {
   private volatile boolean closing;
   private long lastCheckpointStep;
   private long lastUpdateNanos = System.nanoTime();
+  // The SnapshotNow being written, and its update step (learner thread only).
+  private CompletableFuture<SnapshotRecord> snapshotInFlight;
+  private long snapshotInFlightStep = -1;
   private long lastLogNanos = System.nanoTime();
   private final AtomicReference<Capture> pendingSnapshot = new AtomicReference<>();
   private boolean replayAgrees;
@@ -404,6 +407,30 @@ public final class Learner implements AutoCloseable {
 
   /** Captures weights and probe Q-values here; verifies and publishes in the background. */
   private CompletableFuture<SnapshotRecord> snapshot() {
+    if (snapshotInFlight != null && !snapshotInFlight.isDone() && snapshotInFlightStep == updateStep) {
+      return snapshotInFlight; // callers at the same update share one snapshot
+    }
+    snapshotInFlightStep = updateStep;
+    snapshotInFlight = newSnapshot();
+    return snapshotInFlight;
+  }
+
+  private CompletableFuture<SnapshotRecord> newSnapshot() {
+    SnapshotRecord same = publisher.madeAt(updateStep);
+    if (same != null) {
+      // No update since that snapshot: it stands, uploaded again if the inference-service did not take it.
+      return same.published()
+          ? CompletableFuture.completedFuture(same)
+          : CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return publisher.republish(same);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException("snapshot " + same.path() + " could not be read: " + e.getMessage(), e);
+                }
+              },
+              background);
+    }
     Capture capture = capture();
     return CompletableFuture.supplyAsync(
         () -> {

@@ -1,5 +1,6 @@
 package dqn.learner.grpc;
 
+import dqn.client.Channels;
 import dqn.learner.game.EnvUnavailableException;
 import dqn.learner.game.GameCatalog;
 import dqn.v1.ActionInfo;
@@ -8,12 +9,12 @@ import dqn.v1.Game;
 import dqn.v1.ListGamesRequest;
 import dqn.v1.ListGamesResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The env-service's games over gRPC (ListGames). */
@@ -23,10 +24,10 @@ public final class GrpcGameCatalog implements GameCatalog {
   private final ManagedChannel channel;
   private final long rpcDeadlineMs;
 
-  public GrpcGameCatalog(String target, long rpcDeadlineMs) {
+  public GrpcGameCatalog(String target, long rpcDeadlineMs, Optional<String> bearerToken) {
     this.target = target;
     this.rpcDeadlineMs = rpcDeadlineMs;
-    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    this.channel = Channels.open(target, bearerToken);
   }
 
   @Override

@@ -22,6 +22,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
@@ -34,6 +35,7 @@ import java.util.function.Consumer;
  * ({@link MalformedRequests}).
  */
 @GrpcService
+@RegisterInterceptor(BearerTokenInterceptor.class)
 public class LearnerGrpcService implements LearnerServiceGrpc.AsyncService, BindableService {
 
   private static final StatusMapping STATUSES =

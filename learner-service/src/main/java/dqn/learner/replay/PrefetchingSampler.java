@@ -61,6 +61,9 @@ public final class PrefetchingSampler implements AutoCloseable {
   private final Settings settings;
   private final BlockingQueue<SampledBatch> ready;
   private final AtomicReference<String> problem = new AtomicReference<>("connecting to the replay");
+  // The statistics poller's own finding: it asks the replay even while the fetchers wait out a
+  // pause (below the learning start), so an unreachable replay is reported then too.
+  private final AtomicReference<String> unreachable = new AtomicReference<>();
   private final AtomicReference<ReplayInfo> info = new AtomicReference<>();
   private final AtomicLong waitNanos = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
@@ -106,13 +109,14 @@ public final class PrefetchingSampler implements AutoCloseable {
     if (batch != null) {
       return new Next(batch, null);
     }
-    String reason = problem.get();
+    String reason = problem();
     return new Next(null, reason != null ? reason : "waiting for the replay to hand out a batch");
   }
 
   /** Why the last call to the replay got no answer or no batch, or null when it did. */
   public String problem() {
-    return problem.get();
+    String poller = unreachable.get();
+    return poller != null ? poller : problem.get();
   }
 
   /** Newest replay statistics, or null before the first answer. */
@@ -178,8 +182,9 @@ public final class PrefetchingSampler implements AutoCloseable {
     while (!closed) {
       try {
         info.set(client.info());
+        unreachable.set(null);
       } catch (ReplayUnavailableException e) {
-        problem.compareAndSet(null, e.getMessage());
+        unreachable.set(e.getMessage());
       } catch (RuntimeException e) {
         LOG.debugf("replay statistics failed: %s", e.getMessage());
       }

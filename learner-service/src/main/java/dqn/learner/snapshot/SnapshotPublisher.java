@@ -4,6 +4,7 @@ import dqn.qnetwork.QNetworkWeights;
 import dqn.qnetwork.onnx.OnnxMetadata;
 import dqn.qnetwork.onnx.OnnxQNetworkWriter;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -50,6 +51,7 @@ public final class SnapshotPublisher {
   private final ModelUploader uploader;
   private final List<Consumer<SnapshotRecord>> watchers = new CopyOnWriteArrayList<>();
   private volatile SnapshotRecord last;
+  private volatile SnapshotRecord lastMadeHere;
   private final Map<Result, LongAdder> results = new EnumMap<>(Result.class);
   private volatile float lastMaxAbsDiff = Float.NaN;
 
@@ -85,9 +87,33 @@ public final class SnapshotPublisher {
   public SnapshotRecord publish(
       QNetworkWeights weights, ProbeBatch probe, float[][] engineQ, long updateStep, long envFrames)
       throws IOException {
+    return counted(() -> keep(weights, probe, engineQ, updateStep, envFrames));
+  }
+
+  /**
+   * The newest snapshot when this process made it at {@code updateStep} (so of the weights the
+   * learner holds at that step), else null. One from an earlier run does not count: a learner
+   * resumed from an older checkpoint reaches the same step with other weights.
+   */
+  public SnapshotRecord madeAt(long updateStep) {
+    SnapshotRecord made = lastMadeHere;
+    return made != null && made.updateStep() == updateStep && made == last ? made : null;
+  }
+
+  /** Uploads a kept snapshot again (one the inference-service did not take), as {@link #publish} would. */
+  public SnapshotRecord republish(SnapshotRecord kept) throws IOException {
+    return counted(() -> upload(kept));
+  }
+
+  private interface Attempt {
+    SnapshotRecord run() throws IOException;
+  }
+
+  /** Counts how an attempt ended and announces a snapshot to the watchers. */
+  private SnapshotRecord counted(Attempt attempt) throws IOException {
     SnapshotRecord record;
     try {
-      record = keep(weights, probe, engineQ, updateStep, envFrames);
+      record = attempt.run();
     } catch (SnapshotRejectedException e) {
       results.get(Result.REJECTED).increment();
       throw e;
@@ -102,19 +128,12 @@ public final class SnapshotPublisher {
     return record;
   }
 
-  /** Writes, verifies, keeps and uploads; {@link #publish} counts the result and announces it. */
+  /** Writes, verifies, keeps and uploads. */
   private SnapshotRecord keep(
       QNetworkWeights weights, ProbeBatch probe, float[][] engineQ, long updateStep, long envFrames)
       throws IOException {
     long created = System.currentTimeMillis();
-    Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(OnnxMetadata.GAME, settings.game());
-    if (!settings.actionMeanings().isEmpty()) {
-      metadata.put(OnnxMetadata.ACTION_MEANINGS, String.join(",", settings.actionMeanings()));
-    }
-    metadata.put(OnnxMetadata.UPDATE_STEP, Long.toString(updateStep));
-    metadata.put(OnnxMetadata.ENV_FRAMES, Long.toString(envFrames));
-    metadata.put(OnnxMetadata.CREATED_UNIX_MS, Long.toString(created));
+    Map<String, String> metadata = metadata(updateStep, envFrames, created);
     byte[] onnx = OnnxQNetworkWriter.write(weights, metadata);
 
     float[][] runtimeQ;
@@ -136,13 +155,26 @@ public final class SnapshotPublisher {
     String sha256 = OnnxMetadata.sha256Hex(onnx);
     Path file = directory.fileFor(settings.model(), updateStep);
     directory.writeModel(file, onnx);
+    return upload(
+        new SnapshotRecord(settings.model(), 0, updateStep, envFrames, file.toString(), sha256, created, false, diff),
+        onnx);
+  }
+
+  /** Uploads a kept snapshot the inference-service has not taken yet. */
+  private SnapshotRecord upload(SnapshotRecord kept) throws IOException {
+    return upload(kept, Files.readAllBytes(Path.of(kept.path())));
+  }
+
+  /** Uploads a kept snapshot's file (when uploads are on), then records and announces where it stands. */
+  private SnapshotRecord upload(SnapshotRecord kept, byte[] onnx) throws IOException {
     long version = 0;
     boolean published = false;
+    Path file = Path.of(kept.path());
     if (uploader != null) {
-      Map<String, String> properties = new LinkedHashMap<>(metadata);
-      properties.put("dqn.probe_max_abs_diff", Float.toString(diff));
+      Map<String, String> properties = metadata(kept.updateStep(), kept.envFrames(), kept.createdUnixMs());
+      properties.put("dqn.probe_max_abs_diff", Float.toString(kept.maxAbsDiff()));
       try {
-        version = uploader.upload(settings.model(), onnx, sha256, properties, settings.makeLive());
+        version = uploader.upload(settings.model(), onnx, kept.sha256(), properties, settings.makeLive());
         published = true;
       } catch (ModelUploader.UploadException e) {
         LOG.warnf("snapshot %s kept but not published: %s", file.getFileName(), e.getMessage());
@@ -150,17 +182,32 @@ public final class SnapshotPublisher {
     }
     SnapshotRecord record =
         new SnapshotRecord(
-            settings.model(), version, updateStep, envFrames, file.toString(), sha256, created, published, diff);
+            kept.model(), version, kept.updateStep(), kept.envFrames(), kept.path(), kept.sha256(), kept.createdUnixMs(),
+            published, kept.maxAbsDiff());
     directory.writeRecord(record);
     directory.prune();
     last = record;
+    lastMadeHere = record;
     LOG.infof(
         "snapshot %s: update %d, probe max |diff| %.2g, %s",
         file.getFileName(),
-        updateStep,
-        diff,
+        kept.updateStep(),
+        kept.maxAbsDiff(),
         published ? "published as version " + version : "not published");
     return record;
+  }
+
+  /** The snapshot's ONNX metadata, which its upload also carries as properties. */
+  private Map<String, String> metadata(long updateStep, long envFrames, long createdUnixMs) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put(OnnxMetadata.GAME, settings.game());
+    if (!settings.actionMeanings().isEmpty()) {
+      metadata.put(OnnxMetadata.ACTION_MEANINGS, String.join(",", settings.actionMeanings()));
+    }
+    metadata.put(OnnxMetadata.UPDATE_STEP, Long.toString(updateStep));
+    metadata.put(OnnxMetadata.ENV_FRAMES, Long.toString(envFrames));
+    metadata.put(OnnxMetadata.CREATED_UNIX_MS, Long.toString(createdUnixMs));
+    return metadata;
   }
 
   /**

@@ -42,7 +42,7 @@ class LearnerConfigCheckTest {
     assertEquals(1, c.compute().intraOpThreads());
 
     QNetworkSpec network = Networks.spec(c.network(), PONG.count());
-    assertEquals(Architecture.NATURE_2015, network.architecture());
+    assertEquals(Architecture.NIPS_2013, network.architecture());
     assertEquals(6, network.numActions());
     assertArrayEquals(new int[] {4, 84, 84}, network.observationShape());
     String described = LearnerConfigCheck.describe(c, PONG);

@@ -8,11 +8,13 @@ import dqn.client.replay.GrpcReplayClient;
 import dqn.client.replay.ReplayClient;
 import dqn.client.replay.ReplayInfo;
 import dqn.client.replay.ReplayNotReadyException;
+import dqn.client.replay.ReplayUnavailableException;
 import dqn.client.replay.SampledBatch;
 import dqn.client.replay.SamplingMode;
 import dqn.learner.testing.TinyMdp;
 import dqn.launcher.FreePorts;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,61 @@ class PrefetchingSamplerTest {
       assertTrue(next.waitReason().contains(target) && next.waitReason().contains("UNAVAILABLE"), next.waitReason());
       assertTrue(sampler.waitNanos() > 0);
     }
+  }
+
+  /**
+   * Below the learning start the fetcher pauses between asks; a replay that becomes unreachable
+   * meanwhile is reported at once (by the statistics poller), and the reason clears when it is back.
+   */
+  @Test
+  void aReplayThatBecomesUnreachableWhileTheLearnerWaitsForInsertsIsReported() throws Exception {
+    AtomicBoolean down = new AtomicBoolean();
+    TinyMdp mdp = new TinyMdp(0.9f, 1);
+    ReplayClient belowStart =
+        new ReplayClient() {
+          @Override
+          public SampledBatch sample(int batchSize, SamplingMode mode, int timeoutMs) {
+            if (down.get()) {
+              throw new ReplayUnavailableException("replay-service at test failed Sample (UNAVAILABLE): gone", null);
+            }
+            throw new ReplayNotReadyException(ReplayNotReadyException.Reason.BELOW_MIN_SIZE, "replay holds samples back: 5 of 1000");
+          }
+
+          @Override
+          public void updatePriorities(long[] ids, float[] priorities) {}
+
+          @Override
+          public ReplayInfo info() {
+            if (down.get()) {
+              throw new ReplayUnavailableException("replay-service at test failed GetStats (UNAVAILABLE): gone", null);
+            }
+            return mdp.info();
+          }
+
+          @Override
+          public void close() {}
+        };
+    // A pause between asks far longer than the test: only the poller can notice.
+    try (PrefetchingSampler sampler = new PrefetchingSampler(belowStart, settings(Duration.ofMinutes(5)))) {
+      sampler.start();
+      assertTrue(await(() -> String.valueOf(sampler.problem()).contains("5 of 1000")), sampler.problem());
+      down.set(true);
+      assertTrue(await(() -> String.valueOf(sampler.problem()).contains("UNAVAILABLE")), sampler.problem());
+      assertTrue(sampler.next(Duration.ofMillis(10)).waitReason().contains("UNAVAILABLE"));
+      down.set(false);
+      assertTrue(await(() -> String.valueOf(sampler.problem()).contains("5 of 1000")), sampler.problem());
+    }
+  }
+
+  private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
   }
 
   /**

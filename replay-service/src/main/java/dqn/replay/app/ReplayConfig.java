@@ -104,6 +104,12 @@ public interface ReplayConfig {
     @WithDefault("dqn:replay")
     String keyPrefix();
 
+    /**
+     * Redis AUTH password (DQN_REPLAY_REDIS_PASSWORD, on Kubernetes from a Secret); replaces a
+     * password in redis-uri. Never logged. A wrong one stops the start with the reason.
+     */
+    Optional<String> password();
+
     /** Timeout of one Redis command. */
     @WithDefault("5s")
     Duration commandTimeout();

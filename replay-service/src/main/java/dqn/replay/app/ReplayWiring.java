@@ -1,5 +1,8 @@
 package dqn.replay.app;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.vertx.ext.web.Router;
+import dqn.runtime.grpc.OversizedMessages;
 import dqn.frames.Lz4FrameCodec;
 import dqn.replay.buffer.Replay;
 import dqn.replay.buffer.ReplaySettings;
@@ -56,6 +59,7 @@ public class ReplayWiring {
       RedisReplayStore redis =
           new RedisReplayStore(
               config.redisUri().get(),
+              config.redis().password(),
               config.redis().keyPrefix(),
               layout,
               new RedisReplayStore.RetryPolicy(
@@ -119,5 +123,12 @@ public class ReplayWiring {
             config.prioritized().betaAnnealBatches(),
             config.seed())
         .validate();
+  }
+
+  /** Names the message limit when the gRPC transport refuses an oversized request. */
+  void explainOversizedMessages(
+      @Observes Router router,
+      @ConfigProperty(name = OversizedMessages.LIMIT_KEY, defaultValue = OversizedMessages.DEFAULT_LIMIT) int limitBytes) {
+    OversizedMessages.explain(router, limitBytes, "send fewer steps per Insert request");
   }
 }

@@ -25,6 +25,7 @@ import dqn.v1.Tensor;
 import dqn.v1.TimeStep;
 import dqn.v1.UpdatePrioritiesRequest;
 import dqn.v1.UpdatePrioritiesResponse;
+import dqn.runtime.grpc.CancelSafe;
 import dqn.runtime.grpc.MalformedRequests;
 import dqn.runtime.grpc.StatusMapping;
 import io.grpc.BindableService;
@@ -33,6 +34,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ import java.util.List;
  * ({@link MalformedRequests}), on the Insert stream too, which they end.
  */
 @GrpcService
+@RegisterInterceptor(BearerTokenInterceptor.class)
 public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, BindableService {
 
   private static final StatusMapping STATUSES =
@@ -70,8 +73,9 @@ public class ReplayGrpcService implements ReplayServiceGrpc.AsyncService, Bindab
 
   @Override
   @Blocking
-  public StreamObserver<InsertRequest> insert(StreamObserver<InsertAck> acks) {
+  public StreamObserver<InsertRequest> insert(StreamObserver<InsertAck> responses) {
     Context context = Context.current();
+    StreamObserver<InsertAck> acks = CancelSafe.responses(responses);
     return new StreamObserver<>() {
       private boolean failed;
 

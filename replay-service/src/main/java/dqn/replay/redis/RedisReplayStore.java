@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -135,11 +136,21 @@ public final class RedisReplayStore implements ReplayStore {
    */
   public RedisReplayStore(
       String uri, String keyPrefix, Layout layout, RetryPolicy retry, Duration commandTimeout) {
+    this(uri, Optional.empty(), keyPrefix, layout, retry, commandTimeout);
+  }
+
+  /**
+   * The same, with Redis AUTH: {@code password} (when present) replaces any password in the URI.
+   * A refused or missing password stops the start with what to change.
+   */
+  public RedisReplayStore(
+      String uri, Optional<String> password, String keyPrefix, Layout layout, RetryPolicy retry, Duration commandTimeout) {
     this.layout = layout;
     this.prefix = keyPrefix;
     this.retry = retry;
     this.headerBytes = layout.chunkSteps() * ENTRY_BYTES;
     RedisURI redisUri = RedisURI.create(uri);
+    password.filter(p -> !p.isEmpty()).ifPresent(p -> redisUri.setPassword(p.toCharArray()));
     this.address = redisUri.getHost() + ":" + redisUri.getPort();
     // Reconnect attempts back off to at most the retry policy's ceiling (Lettuce's own is 30 s),
     // so service resumes soon after Redis returns.
@@ -438,9 +449,14 @@ public final class RedisReplayStore implements ReplayStore {
     for (int attempt = 1; ; attempt++) {
       try {
         return action.get();
-      } catch (RedisCommandExecutionException e) {
-        throw new IllegalStateException("Redis at " + address + " refused to " + what + ": " + e.getMessage(), e);
       } catch (RedisException e) {
+        Optional<String> authentication = authenticationFailure(e);
+        if (authentication.isPresent()) {
+          throw new IllegalStateException(authentication.get(), e);
+        }
+        if (e instanceof RedisCommandExecutionException) {
+          throw new IllegalStateException("Redis at " + address + " refused to " + what + ": " + e.getMessage(), e);
+        }
         if (attempt >= retry.attempts()) {
           throw new ReplayException.StoreUnavailable(
               "Redis at " + address + " is unreachable (" + rootMessage(e) + "); could not " + what
@@ -457,6 +473,22 @@ public final class RedisReplayStore implements ReplayStore {
         backoff = Math.min(backoff * 2, retry.maxBackoff().toMillis());
       }
     }
+  }
+
+  /** What to change when Redis refused the connection's AUTH (or asked for one); empty otherwise. */
+  private Optional<String> authenticationFailure(RedisException e) {
+    String root = rootMessage(e);
+    if (root.startsWith("WRONGPASS") || root.startsWith("ERR invalid password")) {
+      return Optional.of(
+          "Redis at " + address + " refused the password (" + root + "): set the right one in"
+              + " dqn.replay.redis.password (DQN_REPLAY_REDIS_PASSWORD; on Kubernetes the Secret's redis-password)");
+    }
+    if (root.startsWith("NOAUTH")) {
+      return Optional.of(
+          "Redis at " + address + " requires a password (" + root + "): set dqn.replay.redis.password"
+              + " (DQN_REPLAY_REDIS_PASSWORD)");
+    }
+    return Optional.empty();
   }
 
   private static String rootMessage(Throwable e) {

@@ -7,7 +7,9 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -20,18 +22,25 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private final Path directory;
   private final int port;
+  private final String password;
   private Process process;
 
-  private RedisServerProcess(Path directory, int port) {
+  private RedisServerProcess(Path directory, int port, String password) {
     this.directory = directory;
     this.port = port;
+    this.password = password;
   }
 
   /** Starts a fresh server (empty directory). */
   public static RedisServerProcess start() {
+    return start(null);
+  }
+
+  /** Starts a fresh server that requires {@code password} (Redis AUTH), or none when null. */
+  public static RedisServerProcess start(String password) {
     try {
       RedisServerProcess redis =
-          new RedisServerProcess(Files.createTempDirectory("replay-redis-"), FreePorts.pick());
+          new RedisServerProcess(Files.createTempDirectory("replay-redis-"), FreePorts.pick(), password);
       redis.restart();
       return redis;
     } catch (IOException e) {
@@ -57,11 +66,17 @@ public final class RedisServerProcess implements AutoCloseable {
       throw new IllegalStateException("redis-server is already running on " + port);
     }
     try {
-      process =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   "redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                   "--save", "", "--appendonly", "yes", "--dir", directory.toString(),
-                  "--daemonize", "no")
+                  "--daemonize", "no"));
+      if (password != null) {
+        command.addAll(List.of("--requirepass", password));
+      }
+      process =
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(directory.resolve("redis.log").toFile())
               .start();
@@ -81,7 +96,8 @@ public final class RedisServerProcess implements AutoCloseable {
         socket.getOutputStream().write("PING\r\n".getBytes());
         byte[] reply = new byte[64];
         int n = socket.getInputStream().read(reply);
-        if (n > 0 && new String(reply, 0, n).startsWith("+PONG")) {
+        // A server that requires a password answers PING with NOAUTH: it is listening.
+        if (n > 0 && (new String(reply, 0, n).startsWith("+PONG") || new String(reply, 0, n).startsWith("-NOAUTH"))) {
           return;
         }
       } catch (IOException notYet) {

@@ -1,4 +1,4 @@
-package dqn.inference.auth;
+package dqn.runtime.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The accepted bearer tokens and the check of one {@code authorization} header against them,
- * shared by the gRPC API and the metrics endpoint. Tokens are kept as SHA-256 digests and
- * compared in constant time.
+ * The accepted bearer tokens of one service (or of one role, such as the inference-service's
+ * publishers) and the check of one {@code authorization} header against them. Tokens are kept as
+ * SHA-256 digests and compared in constant time.
  */
 public final class BearerTokens {
 
@@ -22,13 +22,14 @@ public final class BearerTokens {
   }
 
   /**
+   * @param key the configuration key the tokens come from, for the message about a blank one
    * @param tokens the accepted tokens; none means no authentication
    * @throws IllegalArgumentException for a blank token
    */
-  public static BearerTokens of(List<String> tokens) {
+  public static BearerTokens of(String key, List<String> tokens) {
     for (String token : tokens) {
       if (token.isBlank()) {
-        throw new IllegalArgumentException("dqn.inference.auth.tokens must not contain blank tokens");
+        throw new IllegalArgumentException(key + " must not contain blank tokens");
       }
     }
     return new BearerTokens(tokens.stream().map(BearerTokens::digest).toList());

@@ -1,4 +1,4 @@
-package dqn.inference.auth;
+package dqn.runtime.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,7 @@ class BearerTokensTest {
 
   @Test
   void withoutTokensEveryCallProceeds() {
-    BearerTokens none = BearerTokens.of(List.of());
+    BearerTokens none = BearerTokens.of("dqn.inference.auth.tokens", List.of());
     assertFalse(none.required());
     assertEquals(Optional.empty(), none.refusal(null));
     assertEquals(Optional.empty(), none.refusal("Bearer anything"));
@@ -21,7 +21,7 @@ class BearerTokensTest {
 
   @Test
   void withTokensOnlyAnAcceptedBearerTokenProceeds() {
-    BearerTokens tokens = BearerTokens.of(List.of("alpha", "beta"));
+    BearerTokens tokens = BearerTokens.of("dqn.inference.auth.tokens", List.of("alpha", "beta"));
     assertTrue(tokens.required());
     assertEquals(2, tokens.count());
     assertEquals(Optional.empty(), tokens.refusal("Bearer beta"));
@@ -40,7 +40,7 @@ class BearerTokensTest {
   @Test
   void blankTokensAreRefused() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> BearerTokens.of(List.of("a", " ")));
+        assertThrows(IllegalArgumentException.class, () -> BearerTokens.of("dqn.inference.auth.tokens", List.of("a", " ")));
     assertTrue(e.getMessage().contains("dqn.inference.auth.tokens"), e.getMessage());
   }
 }
