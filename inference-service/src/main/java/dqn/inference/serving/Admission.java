@@ -32,12 +32,21 @@ public final class Admission {
    * @throws OverloadedException when {@code limit} requests are inside
    */
   public void enter() {
-    if (inside.incrementAndGet() > limit) {
-      inside.decrementAndGet();
-      throw new OverloadedException(
-          "the inference-service holds " + limit + " Act requests already (dqn.inference.batching.max-pending-requests);"
-              + " retry with backoff, or batch observations into fewer requests");
-    }
+    // Compare-and-set, not increment-then-undo: the count never shows a refused request, so none
+    // is refused for another's passing over-count.
+    int now;
+    do {
+      now = inside.get();
+      if (now >= limit) {
+        throw overloaded();
+      }
+    } while (!inside.compareAndSet(now, now + 1));
+  }
+
+  private OverloadedException overloaded() {
+    return new OverloadedException(
+        "the inference-service holds " + limit + " Act requests already (dqn.inference.batching.max-pending-requests);"
+            + " retry with backoff, or batch observations into fewer requests");
   }
 
   public void leave() {
