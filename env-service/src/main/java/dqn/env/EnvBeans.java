@@ -1,8 +1,5 @@
 package dqn.env;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.vertx.ext.web.Router;
-import dqn.runtime.grpc.OversizedMessages;
 import dqn.env.ale.AleException;
 import dqn.env.ale.AleHome;
 import dqn.env.ale.NativeLoader;
@@ -191,12 +188,5 @@ public class EnvBeans {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  /** Names the message limit when the gRPC transport refuses an oversized request. */
-  void explainOversizedMessages(
-      @Observes Router router,
-      @ConfigProperty(name = OversizedMessages.LIMIT_KEY, defaultValue = OversizedMessages.DEFAULT_LIMIT) int limitBytes) {
-    OversizedMessages.explain(router, limitBytes, "send fewer sessions per Step request");
   }
 }

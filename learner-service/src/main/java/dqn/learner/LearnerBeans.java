@@ -1,8 +1,5 @@
 package dqn.learner;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.vertx.ext.web.Router;
-import dqn.runtime.grpc.OversizedMessages;
 import ai.djl.Device;
 import dqn.client.replay.GrpcReplayClient;
 import dqn.learner.checkpoint.CheckpointException;
@@ -230,12 +227,5 @@ public class LearnerBeans {
             spec.observationShape(),
             spec.architecture() == Architecture.MLP),
         config.snapshots().probeBatch());
-  }
-
-  /** Names the message limit when the gRPC transport refuses an oversized request. */
-  void explainOversizedMessages(
-      @Observes Router router,
-      @ConfigProperty(name = OversizedMessages.LIMIT_KEY, defaultValue = OversizedMessages.DEFAULT_LIMIT) int limitBytes) {
-    OversizedMessages.explain(router, limitBytes, "the learner's requests are small: check what sends this one");
   }
 }

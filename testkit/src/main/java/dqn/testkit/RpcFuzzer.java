@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RpcFuzzer {
 
-  /** Largest request generated; beyond it a request is generated again. */
-  private static final int MAX_REQUEST_BYTES = 6 << 20;
+  /** Largest request generated (below gRPC's default 4 MiB limit); beyond it a request is generated again. */
+  private static final int MAX_REQUEST_BYTES = (4 << 20) - (64 << 10);
   private static final Duration HALF_OPEN_WAIT = Duration.ofMillis(50);
 
   private final Channel channel;

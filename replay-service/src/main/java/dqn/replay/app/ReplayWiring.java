@@ -1,8 +1,5 @@
 package dqn.replay.app;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.vertx.ext.web.Router;
-import dqn.runtime.grpc.OversizedMessages;
 import dqn.frames.Lz4FrameCodec;
 import dqn.replay.buffer.Replay;
 import dqn.replay.buffer.ReplaySettings;
@@ -123,12 +120,5 @@ public class ReplayWiring {
             config.prioritized().betaAnnealBatches(),
             config.seed())
         .validate();
-  }
-
-  /** Names the message limit when the gRPC transport refuses an oversized request. */
-  void explainOversizedMessages(
-      @Observes Router router,
-      @ConfigProperty(name = OversizedMessages.LIMIT_KEY, defaultValue = OversizedMessages.DEFAULT_LIMIT) int limitBytes) {
-    OversizedMessages.explain(router, limitBytes, "send fewer steps per Insert request");
   }
 }
