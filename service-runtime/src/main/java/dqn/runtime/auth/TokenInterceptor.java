@@ -5,8 +5,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Checks {@code authorization: Bearer <token>} on the calls of the gRPC service it is registered
@@ -17,6 +19,7 @@ import java.util.Optional;
  */
 public class TokenInterceptor implements ServerInterceptor {
 
+  private static final Logger LOG = Logger.getLogger(TokenInterceptor.class);
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -37,6 +40,23 @@ public class TokenInterceptor implements ServerInterceptor {
 
   protected TokenInterceptor(BearerTokens tokens) {
     this(tokens, Map.of(), "");
+  }
+
+  /**
+   * A service's tokens from its configuration key (e.g. {@code dqn.env.auth.tokens}), with the
+   * setting in effect logged once.
+   */
+  protected TokenInterceptor(String key, List<String> configured) {
+    this(announced(key, BearerTokens.of(key, configured)));
+  }
+
+  private static BearerTokens announced(String key, BearerTokens tokens) {
+    if (tokens.required()) {
+      LOG.infof("authentication on: %d bearer token(s) accepted on the API; health and metrics stay open", tokens.count());
+    } else {
+      LOG.infof("authentication off (set %s to require bearer tokens)", key);
+    }
+    return tokens;
   }
 
   @Override
