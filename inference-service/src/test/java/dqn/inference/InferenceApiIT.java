@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import dqn.qnetwork.QNetworkWeights;
 import dqn.qnetwork.onnx.OnnxMetadata;
 import dqn.launcher.ServiceProcess;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
 import dqn.v1.GetModelMetadataRequest;
+import dqn.v1.InferenceServiceGrpc;
 import dqn.v1.ListModelsRequest;
 import dqn.v1.ModelInfo;
 import dqn.v1.ModelMetadata;
@@ -27,10 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -207,48 +207,43 @@ class InferenceApiIT {
   void concurrentRequestsAreMergedAndEachGetsItsOwnAnswer() throws Exception {
     QNetworkWeights weights = TestModels.nips(6, 31);
     client.upload("batched", TestModels.onnx(weights), true);
-    int clients = 16;
+    int clients = 8;
     int perClient = 25;
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    // Every client prepares its requests first and all start together, then send back to back:
-    // requests that find the model idle for long are answered at once, alone, by design.
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<List<String>>> results = new ArrayList<>();
+    // Every request is sent before any answer is awaited, so they are all in flight together
+    // (200, within max-pending-requests): blocking callers sending one after the other can find
+    // the model idle each time on a loaded machine, and a request that finds it idle runs alone
+    // by design.
+    InferenceServiceGrpc.InferenceServiceFutureStub futures =
+        InferenceServiceGrpc.newFutureStub(client.channel());
+    List<byte[]> frames = new ArrayList<>();
+    List<ListenableFuture<ActResponse>> answers = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      final int clientIndex = c;
-      results.add(
-          pool.submit(
-              () -> {
-                List<byte[]> frames = new ArrayList<>();
-                for (int i = 0; i < perClient; i++) {
-                  frames.add(TestModels.frames(weights, 1 + (i % 2), clientIndex * 1000L + i));
-                }
-                start.await();
-                List<ActResponse> answers = new ArrayList<>();
-                for (int i = 0; i < perClient; i++) {
-                  int rows = 1 + (i % 2);
-                  answers.add(
-                      client.act("batched", ApiClient.uint8(frames.get(i), rows, 4, 84, 84)));
-                }
-                List<String> mismatches = new ArrayList<>();
-                for (int i = 0; i < perClient; i++) {
-                  float[] expected = TestModels.reference(weights, frames.get(i), 1 + (i % 2));
-                  float[] actual = ApiClient.qValues(answers.get(i));
-                  for (int k = 0; k < expected.length; k++) {
-                    if (Math.abs(expected[k] - actual[k]) > 1e-4f) {
-                      mismatches.add("client " + clientIndex + " request " + i + " value " + k);
-                      break;
-                    }
-                  }
-                }
-                return mismatches;
-              }));
+      for (int i = 0; i < perClient; i++) {
+        frames.add(TestModels.frames(weights, 1 + (i % 2), c * 1000L + i));
+      }
     }
-    start.countDown();
-    for (Future<List<String>> result : results) {
-      assertEquals(List.of(), result.get(120, TimeUnit.SECONDS));
+    for (int r = 0; r < frames.size(); r++) {
+      int rows = 1 + (r % perClient % 2);
+      answers.add(
+          futures.act(
+              ActRequest.newBuilder()
+                  .setModel("batched")
+                  .setObservations(ApiClient.uint8(frames.get(r), rows, 4, 84, 84))
+                  .build()));
     }
-    pool.shutdown();
+    List<String> mismatches = new ArrayList<>();
+    for (int r = 0; r < frames.size(); r++) {
+      int rows = 1 + (r % perClient % 2);
+      float[] expected = TestModels.reference(weights, frames.get(r), rows);
+      float[] actual = ApiClient.qValues(answers.get(r).get(120, TimeUnit.SECONDS));
+      for (int k = 0; k < expected.length; k++) {
+        if (Math.abs(expected[k] - actual[k]) > 1e-4f) {
+          mismatches.add("request " + r + " value " + k);
+          break;
+        }
+      }
+    }
+    assertEquals(List.of(), mismatches);
 
     double requests = client.metric("dqn_inference_requests_total", "batched");
     double runs = client.metric("dqn_inference_batch_requests_count", "batched");
