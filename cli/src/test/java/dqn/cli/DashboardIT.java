@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +43,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardIT {
 
-  private static final Path HOME = Path.of(System.getProperty("dqn.home", "..")).toAbsolutePath().normalize();
+  private static final Path HOME = DqnProcess.HOME;
   private static final Path SCREENSHOTS = HOME.resolve("cli/target/dashboard-it");
   private static final Duration PAGE_WAIT = Duration.ofMinutes(3);
 
@@ -68,7 +69,7 @@ class DashboardIT {
   void thePageOfATrainingRunShowsItsCurvesThePlayingAgentAndTheNumbersOfItsCsv() throws Exception {
     int port = FreePorts.pick();
     Process train =
-        dqn("train.log", "train", "catch", "--run", "page", "--frames", "1000000", "--no-eval", "--progress-seconds", "2",
+        started("train.log", "train", "catch", "--run", "page", "--frames", "1000000", "--no-eval", "--progress-seconds", "2",
             "--dashboard", "127.0.0.1:" + port);
     String url = "http://127.0.0.1:" + port + "/";
     awaitHttp(url, train);
@@ -125,7 +126,7 @@ class DashboardIT {
 
     // A stopped run's page: its whole history, from the run directory.
     int viewPort = FreePorts.pick();
-    Process view = dqn("dashboard.log", "dashboard", "--run", "page", "--dashboard", "127.0.0.1:" + viewPort);
+    Process view = started("dashboard.log", "dashboard", "--run", "page", "--dashboard", "127.0.0.1:" + viewPort);
     awaitHttp("http://127.0.0.1:" + viewPort + "/", view);
     browser.get("http://127.0.0.1:" + viewPort + "/");
     wait.until(b -> attribute(b, "#chart-fps", "data-points") == history.size());
@@ -166,22 +167,9 @@ class DashboardIT {
     return value == null || value.isEmpty() ? -1 : Integer.parseInt(value);
   }
 
-  private Process dqn(String log, String... args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ddqn.home=" + HOME,
-                "-jar",
-                HOME.resolve("cli/target/dqn-cli.jar").toString()));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--runs-dir", runs.toString()));
-    Files.createDirectories(SCREENSHOTS);
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(SCREENSHOTS.resolve(log).toFile())
-            .start();
+  /** Starts dqn with its log beside the screenshots; the test's end stops whatever is still running. */
+  private Process started(String log, String... args) throws IOException {
+    Process process = DqnProcess.start(runs, SCREENSHOTS.resolve(log), Map.of(), args);
     processes.add(process);
     return process;
   }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillDrillIT {
 
-  private static final Path HOME = Path.of(System.getProperty("dqn.home", "..")).toAbsolutePath().normalize();
+  private static final Path HOME = DqnProcess.HOME;
   private static final Path LOGS = HOME.resolve("cli/target/kill-drill-it");
   private static final Duration STEP_WAIT = Duration.ofMinutes(3);
   /** As the loop's learning test: random play scores about -5/7 on catch, a learned policy nearly +1. */
@@ -68,7 +69,8 @@ class KillDrillIT {
   void trainingSurvivesEachOfItsProcessesKilledAndLosesNoAcknowledgedStep() throws Exception {
     Path run = runs.resolve("drill");
     train =
-        dqn("train", "catch", "--run", "drill", "--replay", "redis", "--frames", "100000000", "--no-eval",
+        DqnProcess.start(runs, log = LOGS.resolve("train.log"), Map.of(),
+            "train", "catch", "--run", "drill", "--replay", "redis", "--frames", "100000000", "--no-eval",
             "--no-dashboard", "--progress-seconds", "1", "--max-restarts", "1",
             "--set", "checkpoints.period-updates=" + CHECKPOINT_PERIOD_UPDATES);
     await("training with a live model", () -> latest(run) != null && latest(run).modelVersion() > 0);
@@ -216,20 +218,5 @@ class KillDrillIT {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
-  }
-
-  private Process dqn(String... args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ddqn.home=" + HOME,
-                "-jar",
-                HOME.resolve("cli/target/dqn-cli.jar").toString()));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--runs-dir", runs.toString()));
-    Files.createDirectories(LOGS);
-    log = LOGS.resolve("train.log");
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }

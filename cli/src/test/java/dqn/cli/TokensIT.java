@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokensIT {
 
-  private static final Path HOME = Path.of(System.getProperty("dqn.home", "..")).toAbsolutePath().normalize();
+  private static final Path HOME = DqnProcess.HOME;
   private static final Path LOGS = HOME.resolve("cli/target/tokens-it");
 
   /** What each service accepts, and what each caller presents, as a deployment sets them. */
@@ -72,7 +72,7 @@ class TokensIT {
   @Test
   void aRunWithTokensOnEveryServiceTrainsAndPublishesWhileCallsWithoutTokensAreRefused() throws Exception {
     Process train =
-        dqn("train", "catch", "--run", "tokens", "--frames", "100000000", "--no-eval", "--no-dashboard",
+        DqnProcess.start(runs, LOGS.resolve("train.log"), ENVIRONMENT, "train", "catch", "--run", "tokens", "--frames", "100000000", "--no-eval", "--no-dashboard",
             "--progress-seconds", "1");
     Path run = runs.resolve("tokens");
     try {
@@ -142,23 +142,5 @@ class TokensIT {
     } catch (IOException e) {
       return "(no log)";
     }
-  }
-
-  private Process dqn(String... args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ddqn.home=" + HOME,
-                "-jar",
-                HOME.resolve("cli/target/dqn-cli.jar").toString()));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--runs-dir", runs.toString()));
-    Files.createDirectories(LOGS);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(LOGS.resolve("train.log").toFile());
-    // The command line's services inherit its environment: every service gets its settings.
-    builder.environment().putAll(ENVIRONMENT);
-    return builder.start();
   }
 }

@@ -12,9 +12,9 @@ import io.vertx.ext.web.Router;
  */
 public final class OversizedMessages {
 
-  /** The configuration key of the limit, and its Quarkus default (4 MiB). */
+  /** The configuration key of the limit, and the Vert.x gRPC server's limit when it is absent (256 KiB). */
   public static final String LIMIT_KEY = "quarkus.grpc.server.max-inbound-message-size";
-  public static final String DEFAULT_LIMIT = "4194304";
+  public static final String DEFAULT_LIMIT = "262144";
 
   private static final String RESOURCE_EXHAUSTED = "8";
 
