@@ -134,7 +134,7 @@ for service in "${services[@]}"; do
   [[ -f $service/target/quarkus-app/quarkus-run.jar ]] \
     || fail "$service is not packaged: mvn -pl $service -am package -DskipTests"
   case $service in
-    env-service) stage_ale ;;
+    env-service) stage_ale; stage_onnxruntime env-service ;;
     learner-service) stage_libtorch; stage_onnxruntime learner-service ;;
     inference-service) stage_onnxruntime inference-service ;;
     replay-service) ;;

@@ -1,6 +1,7 @@
 package dqn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dqn.cli.report.EpisodeRow;
@@ -33,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The kill drill: {@code dqn train catch --replay redis} runs as its own process while each of its
  * processes is killed with SIGKILL in turn (env-, replay-, learner-, inference-service, then Redis
  * itself). {@code dqn train} restarts each; training must go on and learn, no step the replay
- * acknowledged may be missing, the learner must resume from its checkpoint, the inference-service
- * must serve its last live version again, and {@code metrics.csv} must stay in order. One death
+ * acknowledged may be missing, the learner must resume from its checkpoint, the actors must keep
+ * acting with their copy of the last model while the inference-service is away, which must serve
+ * its last live version again, and {@code metrics.csv} must stay in order. One death
  * more than {@code --max-restarts} allows then stops the run in order.
  */
 class KillDrillIT {
@@ -47,6 +49,13 @@ class KillDrillIT {
   private static final int CHECKPOINT_PERIOD_UPDATES = 200;
   /** Updates the learner makes while one checkpoint of the small catch network is written. */
   private static final int CHECKPOINT_WRITE_UPDATES = 20;
+  /**
+   * Frames the actors must play while the inference-service restarts (a few seconds, at the
+   * learner's pace of 100-600 frames/s); without a model copy they play none (one actor step of
+   * 8 frames may be in flight at the kill).
+   */
+  private static final long ACTED_WHILE_AWAY_FRAMES = 64;
+
   private static final List<String> VICTIMS =
       List.of("env-service", "replay-service", "learner-service", "inference-service", Supervisor.REDIS);
 
@@ -86,6 +95,19 @@ class KillDrillIT {
         long liveBefore = victim.equals("inference-service") ? answered(() -> liveVersion(clients)) : 0;
 
         kill(run, victim);
+        if (victim.equals("inference-service")) {
+          // While it is away, the actors keep acting with their copy of the last model it served.
+          long framesAtKill = answered(() -> actors(clients)).getFrames();
+          await(
+              "actors acting while the inference-service is away",
+              () -> actors(clients).getFrames() > framesAtKill + ACTED_WHILE_AWAY_FRAMES);
+          assertFalse(
+              logText().contains("train: inference-service is serving again"),
+              "the actors' frames advanced before the inference-service was back:\n" + logText());
+          System.out.printf(
+              "KillDrillIT: the actors played %d frames while the inference-service was away%n",
+              answered(() -> actors(clients)).getFrames() - framesAtKill);
+        }
         await(victim + " restarted", () -> logText().contains("train: " + victim + " is serving again"));
 
         if (victim.equals("inference-service")) {

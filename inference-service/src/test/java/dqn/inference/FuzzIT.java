@@ -9,6 +9,7 @@ import dqn.qnetwork.QNetworkWeights;
 import dqn.testkit.RawMethods;
 import dqn.launcher.ServiceProcess;
 import dqn.v1.ActRequest;
+import dqn.v1.DownloadModelRequest;
 import dqn.v1.GetModelMetadataRequest;
 import dqn.v1.InferenceServiceGrpc;
 import dqn.v1.SetLiveVersionRequest;
@@ -142,6 +143,7 @@ class FuzzIT {
               .example("GetModelMetadata", GetModelMetadataRequest.newBuilder().setModel("pong").setVersion(1).build())
               .example("UploadModel", upload.toArray(new UploadModelRequest[0]))
               .example("SetLiveVersion", SetLiveVersionRequest.newBuilder().setModel("grid").setVersion(1).build())
+              .example("DownloadModel", DownloadModelRequest.newBuilder().setModel("grid").build())
               .run();
       System.out.print(report.summary());
       assertEquals(List.of(), report.improper(), report.summary());

@@ -1,11 +1,13 @@
 package dqn.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import dqn.client.inference.InferenceClient;
 import dqn.qnetwork.QNetworkWeights;
 import dqn.qnetwork.onnx.OnnxMetadata;
 import dqn.launcher.ServiceProcess;
@@ -23,9 +25,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -133,6 +137,33 @@ class InferenceApiIT {
     assertEquals(
         List.of(2L, 1L),
         listed.getVersionsList().stream().map(ModelVersionInfo::getVersion).toList());
+  }
+
+  @Test
+  void downloadSendsTheStoredFileOfTheLiveOrANamedVersion() {
+    byte[] first = TestModels.onnx(TestModels.nips(6, 11));
+    byte[] second = TestModels.onnx(TestModels.nips(6, 12));
+    client.upload("fetched", first, true);
+    client.upload("fetched", second, false);
+    try (InferenceClient inference =
+        InferenceClient.connect("127.0.0.1:" + service.port(), Optional.empty(), Duration.ofSeconds(30))) {
+      InferenceClient.DownloadedModel live = inference.download("fetched", 0);
+      assertEquals(1, live.info().getVersion());
+      assertTrue(live.info().getLive());
+      assertArrayEquals(first, live.onnx());
+      // Larger than one chunk (1 MiB): the NIPS network is about 2.7 MB.
+      assertTrue(second.length > 2 << 20, "a file of several chunks: " + second.length);
+      InferenceClient.DownloadedModel named = inference.download("fetched", 2);
+      assertFalse(named.info().getLive());
+      assertArrayEquals(second, named.onnx());
+
+      StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> inference.download("fetched", 9));
+      assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+      assertTrue(missing.getStatus().getDescription().contains("stored versions: [1, 2]"), missing.getMessage());
+      assertEquals(
+          Status.Code.INVALID_ARGUMENT,
+          assertThrows(StatusRuntimeException.class, () -> inference.download("fetched", -1)).getStatus().getCode());
+    }
   }
 
   @Test

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import dqn.client.Channels;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
+import dqn.v1.DownloadModelRequest;
+import dqn.v1.DownloadModelResponse;
 import dqn.v1.GetModelMetadataRequest;
 import dqn.v1.InferenceServiceGrpc;
 import dqn.v1.ListModelsRequest;
@@ -17,11 +19,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +87,35 @@ public final class InferenceClient implements AutoCloseable {
   public ModelVersionInfo setLive(String model, long version) {
     return blocking()
         .setLiveVersion(SetLiveVersionRequest.newBuilder().setModel(model).setVersion(version).build());
+  }
+
+  /** A stored version's ONNX file and its description. */
+  public record DownloadedModel(ModelVersionInfo info, byte[] onnx) {}
+
+  /**
+   * Downloads a stored version's ONNX file (0: the live one), checked against the size and SHA-256
+   * the service sends first.
+   *
+   * @throws IllegalStateException when the bytes do not match their header
+   */
+  public DownloadedModel download(String model, long version) {
+    Iterator<DownloadModelResponse> parts =
+        blocking().downloadModel(DownloadModelRequest.newBuilder().setModel(model).setVersion(version).build());
+    if (!parts.hasNext()) {
+      throw new IllegalStateException("the download of " + model + " ended before its header");
+    }
+    ModelVersionInfo info = parts.next().getHeader();
+    ByteArrayOutputStream onnx = new ByteArrayOutputStream((int) Math.min(info.getSizeBytes(), 1 << 30));
+    while (parts.hasNext()) {
+      onnx.writeBytes(parts.next().getChunk().toByteArray());
+    }
+    byte[] bytes = onnx.toByteArray();
+    if (bytes.length != info.getSizeBytes() || !sha256(bytes).equals(info.getSha256())) {
+      throw new IllegalStateException(
+          "the download of " + model + " v" + info.getVersion() + " does not match its header: " + bytes.length
+              + " bytes against " + info.getSizeBytes());
+    }
+    return new DownloadedModel(info, bytes);
   }
 
   /** Uploads an ONNX file with its size and SHA-256 for the service to check. */

@@ -30,6 +30,13 @@ public interface ActorConfig {
   /** Bearer token for the replay-service, when it requires one (DQN_ENV_ACTORS_REPLAY_TOKEN). */
   Optional<String> replayToken();
 
+  /**
+   * Keep acting while the inference-service is unreachable, with the last model version it served,
+   * downloaded and run here in ONNX Runtime; false: actors pause until it answers again.
+   */
+  @WithDefault("true")
+  boolean actWithLastModel();
+
   /** How long an actor waits for one batch of actions before it counts the service unreachable. */
   @WithDefault("10s")
   Duration inferenceTimeout();

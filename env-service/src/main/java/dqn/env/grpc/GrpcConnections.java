@@ -4,18 +4,26 @@ import dqn.client.inference.InferenceClient;
 import dqn.client.replay.ReplayWriter;
 import dqn.env.actors.ActionSource;
 import dqn.env.actors.ActorPool;
+import dqn.env.actors.FallbackActionSource;
+import dqn.env.actors.LastModelCopy;
+import dqn.env.actors.LocalPolicy;
 import dqn.env.actors.StepSink;
 import dqn.env.config.ActorConfig;
+import dqn.env.ort.OrtLocalPolicy;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The actors' connections: one channel to the inference-service shared by all actors (each with
- * its own ActStream), and one acknowledged replay writer per actor.
+ * its own ActStream), one copy per model of the last version it served (for acting while it is
+ * away), and one acknowledged replay writer per actor.
  */
 public final class GrpcConnections implements ActorPool.Connections, AutoCloseable {
 
   private final ActorConfig config;
   private final InferenceClient inference;
+  private final Map<String, LastModelCopy> copies = new ConcurrentHashMap<>();
 
   public GrpcConnections(ActorConfig config) {
     this.config = config;
@@ -25,7 +33,17 @@ public final class GrpcConnections implements ActorPool.Connections, AutoCloseab
 
   @Override
   public ActionSource actionSource(String model) {
-    return new GrpcActionSource(inference, model, config.inferenceTimeout());
+    GrpcActionSource served = new GrpcActionSource(inference, model, config.inferenceTimeout());
+    if (!config.actWithLastModel()) {
+      return served;
+    }
+    LastModelCopy copy = copies.computeIfAbsent(model, name -> new LastModelCopy(name, this::download));
+    return new FallbackActionSource(served, copy, "an actor of model " + model);
+  }
+
+  private LocalPolicy download(String model, long version) {
+    InferenceClient.DownloadedModel downloaded = inference.download(model, version);
+    return OrtLocalPolicy.open(downloaded.info().getVersion(), downloaded.onnx());
   }
 
   @Override
@@ -43,6 +61,7 @@ public final class GrpcConnections implements ActorPool.Connections, AutoCloseab
 
   @Override
   public void close() {
+    copies.values().forEach(LastModelCopy::close);
     inference.close();
   }
 }

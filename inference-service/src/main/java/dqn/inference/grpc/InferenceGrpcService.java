@@ -1,5 +1,6 @@
 package dqn.inference.grpc;
 
+import com.google.protobuf.ByteString;
 import dqn.inference.config.BatchingConfig;
 import dqn.inference.model.InferenceFailedException;
 import dqn.inference.model.InvalidModelException;
@@ -7,6 +8,7 @@ import dqn.inference.registry.InvalidUploadException;
 import dqn.inference.registry.ModelNotFoundException;
 import dqn.inference.registry.ModelRegistry;
 import dqn.inference.registry.ModelUpload;
+import dqn.inference.registry.StoredModel;
 import dqn.inference.registry.UploadTooLargeException;
 import dqn.inference.serving.ActCommand;
 import dqn.inference.serving.Admission;
@@ -17,6 +19,8 @@ import dqn.runtime.grpc.MalformedRequests;
 import dqn.runtime.grpc.StatusMapping;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
+import dqn.v1.DownloadModelRequest;
+import dqn.v1.DownloadModelResponse;
 import dqn.v1.GetModelMetadataRequest;
 import dqn.v1.InferenceServiceGrpc;
 import dqn.v1.ListModelsRequest;
@@ -265,6 +269,26 @@ public class InferenceGrpcService implements InferenceServiceGrpc.AsyncService, 
       SetLiveVersionRequest request, StreamObserver<ModelVersionInfo> responses) {
     STATUSES.answer(request, responses,
         () -> ProtoConversions.toInfo(registry.setLive(request.getModel(), request.getVersion())));
+  }
+
+  @Override
+  @Blocking
+  public void downloadModel(DownloadModelRequest request, StreamObserver<DownloadModelResponse> responses) {
+    StoredModel stored;
+    try {
+      MalformedRequests.requireWellFormed(request);
+      stored = registry.download(request.getModel(), request.getVersion());
+    } catch (RuntimeException e) {
+      responses.onError(STATUSES.toStatus(e));
+      return;
+    }
+    responses.onNext(DownloadModelResponse.newBuilder().setHeader(ProtoConversions.toInfo(stored.view())).build());
+    byte[] onnx = stored.onnx();
+    for (int offset = 0; offset < onnx.length; offset += ModelUpload.MAX_CHUNK_BYTES) {
+      int length = Math.min(ModelUpload.MAX_CHUNK_BYTES, onnx.length - offset);
+      responses.onNext(DownloadModelResponse.newBuilder().setChunk(ByteString.copyFrom(onnx, offset, length)).build());
+    }
+    responses.onCompleted();
   }
 
   private ActResponse act(ActRequest request) {

@@ -4,6 +4,8 @@ import dqn.inference.model.ModelLoader;
 import dqn.inference.model.QModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -235,6 +237,26 @@ public final class ModelRegistry implements AutoCloseable {
       throw missingVersion(model, version);
     }
     return described.view(described == model.live);
+  }
+
+  /** A stored version's ONNX file, read whole (Q-networks are megabytes); 0 means the live one. */
+  public StoredModel download(String name, long version) {
+    if (version < 0) {
+      throw new IllegalArgumentException("version must be 0 (the live one) or a stored version, got " + version);
+    }
+    Model model = find(name);
+    LoadedVersion held = version == 0 ? model.live : model.versions.get(version);
+    if (held == null) {
+      throw missingVersion(model, version);
+    }
+    try {
+      byte[] onnx = Files.readAllBytes(store.onnxFile(name, held.stored.version()));
+      return new StoredModel(held.view(held == model.live), onnx);
+    } catch (NoSuchFileException retired) {
+      throw missingVersion(model, held.stored.version());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read version " + held.stored.version() + " of model " + name, e);
+    }
   }
 
   /** Every model with its versions, sorted by name, versions newest first. */
