@@ -228,35 +228,34 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** A version's description; 0 means the live one. */
   public VersionView describe(String name, long version) {
-    if (version < 0) {
-      throw new IllegalArgumentException("version must be 0 (the live one) or a stored version, got " + version);
-    }
-    Model model = find(name);
-    LoadedVersion described = version == 0 ? model.live : model.versions.get(version);
-    if (described == null) {
-      throw missingVersion(model, version);
-    }
-    return described.view(described == model.live);
+    LoadedVersion described = named(name, version);
+    return described.view(described == find(name).live);
   }
 
   /** A stored version's ONNX file, read whole (Q-networks are megabytes); 0 means the live one. */
   public StoredModel download(String name, long version) {
+    LoadedVersion held = named(name, version);
+    try {
+      byte[] onnx = Files.readAllBytes(store.onnxFile(name, held.stored.version()));
+      return new StoredModel(held.view(held == find(name).live), onnx);
+    } catch (NoSuchFileException retired) {
+      throw missingVersion(find(name), held.stored.version());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read version " + held.stored.version() + " of model " + name, e);
+    }
+  }
+
+  /** The version a request names: 0 for the live one, else a stored one. */
+  private LoadedVersion named(String name, long version) {
     if (version < 0) {
       throw new IllegalArgumentException("version must be 0 (the live one) or a stored version, got " + version);
     }
     Model model = find(name);
-    LoadedVersion held = version == 0 ? model.live : model.versions.get(version);
-    if (held == null) {
+    LoadedVersion named = version == 0 ? model.live : model.versions.get(version);
+    if (named == null) {
       throw missingVersion(model, version);
     }
-    try {
-      byte[] onnx = Files.readAllBytes(store.onnxFile(name, held.stored.version()));
-      return new StoredModel(held.view(held == model.live), onnx);
-    } catch (NoSuchFileException retired) {
-      throw missingVersion(model, held.stored.version());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read version " + held.stored.version() + " of model " + name, e);
-    }
+    return named;
   }
 
   /** Every model with its versions, sorted by name, versions newest first. */
