@@ -15,6 +15,11 @@ public interface ActionSource extends AutoCloseable {
   Choice choose(byte[] observations, int rows, long[] observationShape)
       throws InterruptedException, SourceUnavailableException;
 
+  /** What keeps the source from answering as it should right now, or "" (shown in ActorStatus). */
+  default String problem() {
+    return "";
+  }
+
   @Override
   void close();
 

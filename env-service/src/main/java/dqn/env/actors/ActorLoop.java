@@ -188,10 +188,17 @@ final class ActorLoop implements Runnable {
     return index;
   }
 
-  /** The loop's own problem, else the replay writer's (it retries inside append, where the loop waits). */
+  /**
+   * The loop's own problem, else the action source's, else the replay writer's (it retries inside
+   * append, where the loop waits).
+   */
   String problem() {
     String own = problem;
-    return own.isEmpty() ? sink.problem() : own;
+    if (!own.isEmpty()) {
+      return own;
+    }
+    String source = policy.problem();
+    return source.isEmpty() ? sink.problem() : source;
   }
 
   long modelVersion() {

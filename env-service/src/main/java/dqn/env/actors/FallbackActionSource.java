@@ -17,7 +17,8 @@ public final class FallbackActionSource implements ActionSource {
   private final LastModelCopy copy;
   private final String name;
   private long primaryRetryAtNanos;
-  private boolean actingLocally;
+  private volatile boolean actingLocally;
+  private volatile String problem = "";
 
   /**
    * @param name who acts, for the log ("actor 0")
@@ -46,7 +47,8 @@ public final class FallbackActionSource implements ActionSource {
         throw e;
       }
       if (!actingLocally) {
-        LOG.warnf("%s: %s; acting with its copy of v%d meanwhile", name, e.getMessage(), local.modelVersion());
+        problem = e.getMessage() + "; acting with the copy of v" + local.modelVersion() + " meanwhile";
+        LOG.warnf("%s: %s", name, problem);
         actingLocally = true;
       }
       primaryRetryAtNanos = System.nanoTime() + PRIMARY_RETRY_NANOS;
@@ -55,11 +57,17 @@ public final class FallbackActionSource implements ActionSource {
     if (actingLocally) {
       LOG.infof("%s: the inference-service answers again", name);
       actingLocally = false;
+      problem = "";
     }
     if (served != null) {
       copy.served(served.modelVersion());
     }
     return served;
+  }
+
+  @Override
+  public String problem() {
+    return problem;
   }
 
   @Override

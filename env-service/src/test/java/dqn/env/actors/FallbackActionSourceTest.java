@@ -113,10 +113,13 @@ class FallbackActionSourceTest {
         assertEquals(3, source.choose(OBSERVATIONS, 2, SHAPE).modelVersion());
       }
       assertEquals(callsBefore + 1, primary.calls, "the unreachable primary is asked again only after a second");
+      assertEquals(
+          "the inference-service did not answer (UNAVAILABLE); acting with the copy of v3 meanwhile", source.problem());
 
       primary.up = true;
       Thread.sleep(1_100);
       assertArrayEquals(new int[] {7, 7}, source.choose(OBSERVATIONS, 2, SHAPE).greedyActions());
+      assertEquals("", source.problem());
     }
   }
 
