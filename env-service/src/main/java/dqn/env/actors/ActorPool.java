@@ -18,6 +18,7 @@ public final class ActorPool implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ActorPool.class);
   private static final long STOP_WAIT_MS = 10_000;
+  private static final long INTERRUPTED_STOP_WAIT_MS = 5_000;
   /** Rates are measured over at least this window, so that a fast poller sees smooth numbers. */
   private static final long RATE_WINDOW_NANOS = 2_000_000_000L;
 
@@ -129,14 +130,11 @@ public final class ActorPool implements AutoCloseable {
     }
     Running stopping = running;
     stopping.loops.forEach(ActorLoop::stop);
-    long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
-    for (Thread thread : stopping.threads) {
-      thread.join(Math.max(1, deadline - System.currentTimeMillis()));
-      if (thread.isAlive()) {
-        thread.interrupt(); // waiting on a service that does not answer
-        thread.join(STOP_WAIT_MS);
-      }
-    }
+    // One wait for all, then one interrupt for all still waiting on a service that does not answer:
+    // the stop takes about as long with many actors as with one.
+    joinAll(stopping.threads, STOP_WAIT_MS);
+    stopping.threads.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+    joinAll(stopping.threads, INTERRUPTED_STOP_WAIT_MS);
     lastStopped = status();
     stoppedEpisodes = stopping.episodes;
     for (ActorLoop loop : stopping.loops) {
@@ -144,9 +142,16 @@ public final class ActorPool implements AutoCloseable {
       stoppedReplayWaitNanos += loop.replayWaitNanos();
     }
     running = null;
+    // The writers flush together: each may wait its whole flush timeout for an unreachable replay.
+    List<Thread> closing = new ArrayList<>();
+    for (ActorLoop loop : stopping.loops) {
+      Thread close = new Thread(() -> closeConnections(loop), "actor-" + loop.index() + "-close");
+      close.start();
+      closing.add(close);
+    }
+    joinAll(closing, 0);
     long acked = 0;
     for (ActorLoop loop : stopping.loops) {
-      closeConnections(loop);
       acked += loop.sink().ackedSteps();
       loop.sessions().forEach(session -> closeQuietly(session.id()));
     }
@@ -278,6 +283,18 @@ public final class ActorPool implements AutoCloseable {
         false, s.game(), s.actors(), s.sessions(), s.frames(), s.episodes(), 0, s.meanReturn(),
         s.meanClippedReturn(), s.epsilon(), s.modelVersion(), "", s.inferenceWaitFraction(), s.replayWaitFraction(),
         acknowledgedSteps);
+  }
+
+  /** Waits for every thread until the shared deadline ({@code waitMs} from now; 0: no deadline). */
+  private static void joinAll(List<Thread> threads, long waitMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + waitMs;
+    for (Thread thread : threads) {
+      if (waitMs == 0) {
+        thread.join();
+      } else {
+        thread.join(Math.max(1, deadline - System.currentTimeMillis()));
+      }
+    }
   }
 
   private static void closeConnections(ActorLoop loop) {

@@ -40,6 +40,8 @@ class ActorPoolTest {
   final AtomicInteger sinksClosed = new AtomicInteger();
   final AtomicInteger asked = new AtomicInteger();
   final AtomicBoolean unavailable = new AtomicBoolean();
+  /** How long each sink's close waits, as a writer flushing to an unreachable replay does. */
+  final AtomicLong closeMillis = new AtomicLong();
 
   final ActorPool.Connections connections =
       new ActorPool.Connections() {
@@ -94,7 +96,8 @@ class ActorPoolTest {
             }
 
             @Override
-            public void close() {
+            public void close() throws InterruptedException {
+              Thread.sleep(closeMillis.get());
               sinksClosed.incrementAndGet();
             }
           };
@@ -191,6 +194,21 @@ class ActorPoolTest {
     }
     assertTrue(pool.status().frames() > 0, "the actors resume once the source answers");
     pool.stop();
+  }
+
+  @Test
+  void theWritersOfAllActorsFlushTogetherWhenTheyStop() throws Exception {
+    ActorPool pool = new ActorPool(manager, connections);
+    pool.start(
+        new ActorSettings(
+            "pong", 4, 2, 5, PreprocessOptions.DEFAULTS, "pong", new Exploration.ApeX(), "actor", 0, 0));
+    closeMillis.set(1_500);
+    long started = System.nanoTime();
+    pool.stop();
+    long stopMillis = (System.nanoTime() - started) / 1_000_000;
+    assertEquals(4, sinksClosed.get());
+    // One after the other, four writers would take 6 s.
+    assertTrue(stopMillis < 4_000, "stopping took " + stopMillis + " ms");
   }
 
   @Test
