@@ -112,6 +112,10 @@ def test_plays_its_own_exported_model_with_the_q_values_of_onnx_runtime(inferenc
         with pytest.raises(LookupError, match="no stored version older"):
             client.roll_back(name)
         assert client.set_live(name, 2).live
+        # Each stored file comes back as it was uploaded, the live one when no version is named.
+        live, live_file = client.download(name)
+        assert (live.version, live.live, live_file) == (2, True, second)
+        assert client.download(name, 1)[1] == first
         np.testing.assert_allclose(client.act(name, batch, version=1).q_values,
                                    runtimes[1].run(None, {"frames": batch})[0], rtol=1e-5, atol=1e-6)
 

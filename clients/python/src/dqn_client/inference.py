@@ -112,6 +112,28 @@ class InferenceClient:
             inference_pb2.SetLiveVersionRequest(model=model, version=version),
             timeout=self._timeout_s, metadata=self._metadata)
 
+    def download(self, model: str, version: int = 0) -> tuple[inference_pb2.ModelVersionInfo, bytes]:
+        """A stored version's ONNX file (version 0: the live one) and its description, checked
+        against the size and SHA-256 the service sends first.
+
+        Raises:
+            ValueError: when the bytes do not match their header.
+        """
+        parts = self._stub.DownloadModel(
+            inference_pb2.DownloadModelRequest(model=model, version=version),
+            timeout=self._timeout_s, metadata=self._metadata)
+        info = None
+        chunks = []
+        for part in parts:
+            if part.HasField("header"):
+                info = part.header
+            else:
+                chunks.append(part.chunk)
+        data = b"".join(chunks)
+        if info is None or len(data) != info.size_bytes or hashlib.sha256(data).hexdigest() != info.sha256:
+            raise ValueError(f"the download of '{model}' does not match its header: {len(data)} bytes")
+        return info, data
+
     def roll_back(self, model: str) -> inference_pb2.ModelVersionInfo:
         """Makes the newest stored version older than the live one live.
 
