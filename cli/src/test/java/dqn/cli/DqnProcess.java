@@ -1,5 +1,7 @@
 package dqn.cli;
 
+import dqn.cli.report.MetricsRow;
+import dqn.cli.report.RunCsv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,16 @@ final class DqnProcess {
   static final Path HOME = Path.of(System.getProperty("dqn.home", "..")).toAbsolutePath().normalize();
 
   private DqnProcess() {}
+
+  /** The newest row of a run's {@code metrics.csv}, or null while none is written (or it is being written). */
+  static MetricsRow newestMetrics(Path run) {
+    try {
+      List<MetricsRow> rows = RunCsv.readMetrics(run);
+      return rows.isEmpty() ? null : rows.get(rows.size() - 1);
+    } catch (IOException | RuntimeException notYet) {
+      return null;
+    }
+  }
 
   /**
    * Runs {@code dqn ARGS --runs-dir RUNS} with its output (stdout and stderr) in {@code log}; the

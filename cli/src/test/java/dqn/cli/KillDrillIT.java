@@ -82,12 +82,12 @@ class KillDrillIT {
             "train", "catch", "--run", "drill", "--replay", "redis", "--frames", "100000000", "--no-eval",
             "--no-dashboard", "--progress-seconds", "1", "--max-restarts", "1",
             "--set", "checkpoints.period-updates=" + CHECKPOINT_PERIOD_UPDATES);
-    await("training with a live model", () -> latest(run) != null && latest(run).modelVersion() > 0);
+    await("training with a live model", () -> DqnProcess.newestMetrics(run) != null && DqnProcess.newestMetrics(run).modelVersion() > 0);
 
     long acknowledgedBefore = 0;
     try (ServiceClients clients = new ServiceClients(Endpoints.read(run.resolve("services.properties")))) {
       for (String victim : VICTIMS) {
-        MetricsRow before = latest(run);
+        MetricsRow before = DqnProcess.newestMetrics(run);
         if (victim.equals("env-service")) {
           // Its count dies with it: what it had acknowledged so far (the replay holds at least that).
           acknowledgedBefore = answered(() -> actors(clients)).getAcknowledgedSteps();
@@ -118,7 +118,7 @@ class KillDrillIT {
         await(
             "training after " + victim + " came back",
             () -> {
-              MetricsRow now = latest(run);
+              MetricsRow now = DqnProcess.newestMetrics(run);
               return now.frames() > before.frames() + 500 && now.updates() > before.updates() && now.modelVersion() > 0;
             });
       }
@@ -199,15 +199,6 @@ class KillDrillIT {
         .mapToLong(ModelInfo::getLiveVersion)
         .findFirst()
         .orElse(0);
-  }
-
-  private static MetricsRow latest(Path run) {
-    try {
-      List<MetricsRow> rows = RunCsv.readMetrics(run);
-      return rows.isEmpty() ? null : rows.get(rows.size() - 1);
-    } catch (IOException | RuntimeException notYet) {
-      return null;
-    }
   }
 
   private static double last100(Path run) {

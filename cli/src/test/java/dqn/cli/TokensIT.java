@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dqn.cli.report.MetricsRow;
-import dqn.cli.report.RunCsv;
 import dqn.client.Channels;
 import dqn.v1.EnvServiceGrpc;
 import dqn.v1.GetActorStatusRequest;
@@ -77,7 +75,7 @@ class TokensIT {
     Path run = runs.resolve("tokens");
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-      while (latest(run) == null || latest(run).modelVersion() == 0 || latest(run).updates() == 0) {
+      while (DqnProcess.newestMetrics(run) == null || DqnProcess.newestMetrics(run).modelVersion() == 0 || DqnProcess.newestMetrics(run).updates() == 0) {
         assertTrue(train.isAlive(), "dqn train ended:\n" + log());
         assertTrue(System.nanoTime() < deadline, "no update and no live model with tokens on:\n" + log());
         Thread.sleep(500);
@@ -124,15 +122,6 @@ class TokensIT {
       assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), target + ": " + e.getStatus());
     } finally {
       channel.shutdownNow();
-    }
-  }
-
-  private static MetricsRow latest(Path run) {
-    try {
-      List<MetricsRow> rows = RunCsv.readMetrics(run);
-      return rows.isEmpty() ? null : rows.get(rows.size() - 1);
-    } catch (IOException | RuntimeException notYet) {
-      return null;
     }
   }
 
