@@ -71,7 +71,7 @@ final class EvalCommand {
     Path runsDir = Path.of(args.option("runs-dir").orElse(LocalServices.home().resolve("runs").toString()));
     Path runDir = args.option("run").map(name -> runsDir.resolve(name).toAbsolutePath()).orElse(null);
     RunSpec runSpec = null;
-    Path onnx = args.option("onnx").map(Path::of).orElse(null);
+    Path onnx = args.option("onnx").map(file -> Path.of(file).toAbsolutePath()).orElse(null);
     if (runDir != null) {
       Path specFile = runDir.resolve("run-spec.properties");
       if (!Files.exists(specFile)) {

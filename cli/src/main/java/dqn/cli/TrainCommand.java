@@ -185,7 +185,7 @@ final class TrainCommand {
             runDir + " trains " + stored.game() + ", not " + game + ": resume it with 'dqn train " + stored.game()
                 + " --run " + runDir.getFileName() + "', or choose another --run for " + game);
       }
-      RunSpec base = args.option("spec").map(file -> RunSpec.load(Path.of(file))).orElse(stored);
+      RunSpec base = args.option("spec").map(file -> RunSpec.load(Path.of(file).toAbsolutePath())).orElse(stored);
       spec = base.with(overrides);
       for (String key : List.of("game", "network.architecture", "network.dueling", "preprocessing.frame-stack",
           "preprocessing.screen-height", "preprocessing.screen-width")) {
@@ -196,7 +196,7 @@ final class TrainCommand {
         }
       }
     } else {
-      RunSpec base = args.option("spec").map(file -> RunSpec.load(Path.of(file))).orElse(RunSpec.forGame(game));
+      RunSpec base = args.option("spec").map(file -> RunSpec.load(Path.of(file).toAbsolutePath())).orElse(RunSpec.forGame(game));
       Map<String, String> withGame = new LinkedHashMap<>(overrides);
       withGame.putIfAbsent("game", game);
       spec = base.with(withGame);
