@@ -37,5 +37,6 @@ def secure_inference() -> dict:
 
 
 @pytest.fixture(scope="session")
-def readme() -> Path:
-    return Path(__file__).resolve().parents[3] / "README.md"
+def inference_api_page() -> Path:
+    """The documentation page whose Python walkthrough test_inference_api_walkthrough runs."""
+    return Path(__file__).resolve().parents[3] / "docs" / "inference-api.md"

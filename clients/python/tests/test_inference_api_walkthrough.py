@@ -1,23 +1,26 @@
-"""The root README's Python walkthrough, run as written against the started services."""
+"""The Python walkthrough of docs/inference-api.md, run as written against the started services."""
 
 import os
 import re
 import subprocess
 import sys
 
-SECTION = "## Calling the inference API from your game"
+SECTION = "## From Python"
 
 
-def walkthrough(readme_text: str) -> str:
-    section = readme_text[readme_text.index(SECTION):]
-    section = section[:section.index("\n## ", len(SECTION))]
+def walkthrough(page_text: str) -> str:
+    assert SECTION in page_text, f"the page has no section {SECTION!r}"
+    section = page_text[page_text.index(SECTION):]
+    end = section.find("\n## ", len(SECTION))
+    section = section if end < 0 else section[:end]
     blocks = re.findall(r"^```python\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
     assert len(blocks) == 1, f"the section should hold one Python block, it holds {len(blocks)}"
     return blocks[0]
 
 
-def test_readme_walkthrough_runs_as_written(readme, env_target, inference_target, tmp_path):
-    code = walkthrough(readme.read_text())
+def test_inference_api_walkthrough_runs_as_written(inference_api_page, env_target, inference_target,
+                                                    tmp_path):
+    code = walkthrough(inference_api_page.read_text())
     environment = {**os.environ, "DQN_ENV_TARGET": env_target, "DQN_INFERENCE_TARGET": inference_target}
     environment.pop("DQN_INFERENCE_TOKEN", None)  # this service runs without tokens
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environment,

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * proto/), starts the packaged env-service and two inference-services (plain text; TLS with a
  * bearer token), and runs the package's pytest suite against them: the gymnasium checker and
  * parity with gymnasium's Atari preprocessing, a Python game with its own exported PyTorch model,
- * tokens and TLS, and the root README's Python walkthrough.
+ * tokens and TLS, and the Python walkthrough of docs/inference-api.md, run as written.
  *
  * <p>Python is the project's test environment, {@code .cache/pyenv} (scripts/setup.sh); {@code
  * -Ddqn.python=/path/to/python} runs another with the same packages.
