@@ -4,6 +4,7 @@ import dqn.cli.report.EpisodeRow;
 import dqn.cli.report.LearningCurveChart;
 import dqn.cli.report.MetricsRow;
 import dqn.cli.report.RunCsv;
+import dqn.cli.report.RunLog;
 import dqn.cli.report.RunProgress;
 import dqn.runspec.RunSpec;
 import dqn.runspec.Suggestions;
@@ -38,9 +39,9 @@ import java.util.TreeSet;
 /**
  * {@code dqn train <game>}: the closed loop on one machine. Starts the four services as separate
  * processes (or drives ones started elsewhere), wires them from the run specification, starts the
- * actors, and follows the run: progress, {@code metrics.csv}, {@code episodes.csv}, the learning
- * curve, until the frame budget or Ctrl-C, then a checkpoint, a snapshot and (at the budget) an
- * evaluation. The same command with the same {@code --run} resumes.
+ * actors, and follows the run: progress, {@code metrics.csv}, {@code episodes.csv}, TensorBoard
+ * files, the learning curve, until the frame budget or Ctrl-C, then a checkpoint, a snapshot and (at
+ * the budget) an evaluation. The same command with the same {@code --run} resumes.
  */
 final class TrainCommand {
 
@@ -336,7 +337,7 @@ final class TrainCommand {
     long frames = progress.frames();
     long games = progress.episodes();
     boolean actorsRunning = true;
-    try (RunCsv csv = RunCsv.open(runDir);
+    try (RunLog runLog = RunLog.open(runDir, spec);
         Dashboard dashboard = Dashboard.open(args, clients, name, runDir, spec, out)) {
       while (!interrupts.stopRequested()) {
         Thread.sleep(POLL.toMillis());
@@ -368,7 +369,7 @@ final class TrainCommand {
           continue;
         }
         for (EpisodeRow game : sample.games()) {
-          csv.append(game);
+          runLog.append(game);
         }
         dashboard.add(sample.games());
         MetricsRow row = sample.row();
@@ -378,7 +379,7 @@ final class TrainCommand {
         line.show(row, sample.learner(), sample.actors(), now - startNanos);
         budgetReached = row.frames() >= spec.budgetFrames();
         if (now - lastRowNanos >= progressNanos || budgetReached) {
-          csv.append(row);
+          runLog.append(row);
           dashboard.add(row);
           lastRowNanos = now;
           line.plain(row, sample.learner(), sample.actors(), now - startNanos);

@@ -11,6 +11,7 @@ import java.util.List;
  * reporting interval) and {@value #EPISODES_FILE} (one {@link EpisodeRow} per finished game).
  * Opening continues existing files, so a resumed run appends to the same ones; each row is flushed
  * as it is written. Appends are safe from several threads (actors finish games concurrently).
+ * Training writes them through {@link RunLog}, which keeps the TensorBoard files beside them.
  */
 public final class RunCsv implements AutoCloseable {
 
@@ -32,7 +33,7 @@ public final class RunCsv implements AutoCloseable {
    *
    * @throws IllegalStateException if an existing file has other columns
    */
-  public static RunCsv open(Path runDir) throws IOException {
+  static RunCsv open(Path runDir) throws IOException {
     Files.createDirectories(runDir);
     BufferedWriter metrics = Csv.openForAppend(runDir.resolve(METRICS_FILE), MetricsRow.CSV_HEADER);
     try {
