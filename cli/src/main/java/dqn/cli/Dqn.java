@@ -4,7 +4,10 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
-/** The dqn command line: {@code train}, {@code eval}, {@code status}, {@code dashboard}. */
+/**
+ * The dqn command line: {@code train}, {@code eval}, {@code status}, {@code dashboard}, {@code
+ * compare}.
+ */
 public final class Dqn {
 
   private static final String USAGE =
@@ -14,10 +17,12 @@ public final class Dqn {
         eval           play whole games with a trained model and report mean +- sd, with a GIF
         status         the services of a run: health and progress
         dashboard      the live training page of a run, or of services training elsewhere
+        compare RUN... several runs' curves in one PNG (compare.png), one colour per run
       dqn <command> --help shows a command's options. Examples:
         ./dqn train catch                 the one-minute demo
         ./dqn train pong --run pong-1     Ctrl-C stops after a checkpoint; the same command resumes
         ./dqn eval --run pong-1
+        ./dqn compare runs/pong-1 runs/pong-2
       """;
 
   private Dqn() {}
@@ -49,6 +54,9 @@ public final class Dqn {
         case "dashboard" -> help(rest, out, DashboardCommand.USAGE)
             ? 0
             : new DashboardCommand(out).run(Args.parse(rest, DashboardCommand.OPTIONS, DashboardCommand.FLAGS));
+        case "compare" -> help(rest, out, CompareCommand.USAGE)
+            ? 0
+            : new CompareCommand(out).run(Args.parse(rest, CompareCommand.OPTIONS, CompareCommand.FLAGS));
         default -> throw new Args.UsageException("unknown command '" + command + "'\n" + USAGE);
       };
     } catch (Args.UsageException | IllegalArgumentException e) {

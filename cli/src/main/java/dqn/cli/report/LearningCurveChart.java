@@ -36,11 +36,11 @@ public final class LearningCurveChart {
   public static final int WIDTH_PX = 1200;
   public static final int HEIGHT_PX = 900;
 
-  private static final int HEADER_PX = 56;
-  private static final int PANEL_WIDTH_PX = WIDTH_PX / 2; // 2 x 2 panels below the header
-  private static final int PANEL_HEIGHT_PX = (HEIGHT_PX - HEADER_PX) / 2;
+  static final int HEADER_PX = 56;
+  static final int PANEL_WIDTH_PX = WIDTH_PX / 2; // 2 x 2 panels below the header
+  static final int PANEL_HEIGHT_PX = (HEIGHT_PX - HEADER_PX) / 2;
   static final Color BLUE = new Color(31, 119, 180); // the first series of each panel
-  private static final Color ORANGE = new Color(255, 127, 14);
+  static final Color ORANGE = new Color(255, 127, 14);
   private static final Color FAINT_GREY = new Color(90, 90, 90, 60);
 
   private LearningCurveChart() {}
@@ -49,7 +49,11 @@ public final class LearningCurveChart {
   public static void write(
       Path png, String title, List<MetricsRow> metrics, List<EpisodeRow> episodes)
       throws IOException {
-    BufferedImage image = render(title, metrics, episodes);
+    writePng(render(title, metrics, episodes), png);
+  }
+
+  /** Writes {@code image} to {@code png} atomically, replacing an older one. */
+  static void writePng(BufferedImage image, Path png) throws IOException {
     Path temp = AtomicFile.tempBeside(png);
     try {
       ImageIO.write(image, "png", temp.toFile());
@@ -76,23 +80,28 @@ public final class LearningCurveChart {
               throughputPanel(x, metrics),
               explorationPanel(x, metrics));
       for (int i = 0; i < panels.size(); i++) {
-        Graphics2D panelGraphics =
-            (Graphics2D)
-                g.create(
-                    (i % 2) * PANEL_WIDTH_PX,
-                    HEADER_PX + (i / 2) * PANEL_HEIGHT_PX,
-                    PANEL_WIDTH_PX,
-                    PANEL_HEIGHT_PX);
-        try {
-          panels.get(i).paint(panelGraphics, PANEL_WIDTH_PX, PANEL_HEIGHT_PX);
-        } finally {
-          panelGraphics.dispose();
-        }
+        paint(
+            g,
+            panels.get(i),
+            (i % 2) * PANEL_WIDTH_PX,
+            HEADER_PX + (i / 2) * PANEL_HEIGHT_PX,
+            PANEL_WIDTH_PX,
+            PANEL_HEIGHT_PX);
       }
     } finally {
       g.dispose();
     }
     return image;
+  }
+
+  /** Paints {@code chart} into the {@code widthPx} x {@code heightPx} area at (xPx, yPx) of g. */
+  static void paint(Graphics2D g, XYChart chart, int xPx, int yPx, int widthPx, int heightPx) {
+    Graphics2D panelGraphics = (Graphics2D) g.create(xPx, yPx, widthPx, heightPx);
+    try {
+      chart.paint(panelGraphics, widthPx, heightPx);
+    } finally {
+      panelGraphics.dispose();
+    }
   }
 
   private static XYChart returnPanel(
@@ -161,7 +170,7 @@ public final class LearningCurveChart {
     return chart;
   }
 
-  private static XYChart panel(FramesAxis x, String title, String yAxisTitle) {
+  static XYChart panel(FramesAxis x, String title, String yAxisTitle) {
     XYChart chart =
         new XYChartBuilder()
             .width(PANEL_WIDTH_PX)
@@ -188,7 +197,7 @@ public final class LearningCurveChart {
    * Adds the points of {@code x}/{@code y} where both are finite, styled by {@code style}; adds
    * nothing when there are none (XChart rejects an empty series).
    */
-  private static void addSeries(
+  static void addSeries(
       XYChart chart, String name, double[] x, double[] y, Consumer<XYSeries> style) {
     int kept = 0;
     double[] keptX = new double[x.length];
@@ -205,7 +214,7 @@ public final class LearningCurveChart {
     }
   }
 
-  private static XYSeries line(XYSeries series, Color color) {
+  static XYSeries line(XYSeries series, Color color) {
     series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
     series.setMarker(SeriesMarkers.NONE);
     series.setLineColor(color);
@@ -233,7 +242,7 @@ public final class LearningCurveChart {
    * at or above the last frame. The round end also keeps XChart from putting the ticks on the data
    * points (odd values such as 1.98) when they are equally spaced, as rows at a fixed interval are.
    */
-  private record FramesAxis(double framesPerUnit, String title, double maxUnits) {
+  record FramesAxis(double framesPerUnit, String title, double maxUnits) {
 
     private static final int MAX_TICKS = 8;
 
@@ -271,7 +280,7 @@ public final class LearningCurveChart {
     }
   }
 
-  private static <R> double[] values(List<R> rows, ToDoubleFunction<R> value) {
+  static <R> double[] values(List<R> rows, ToDoubleFunction<R> value) {
     return rows.stream().mapToDouble(value).toArray();
   }
 
@@ -296,7 +305,7 @@ public final class LearningCurveChart {
         meanReturn);
   }
 
-  private static void drawHeader(Graphics2D g, String title, String summary) {
+  static void drawHeader(Graphics2D g, String title, String summary) {
     g.setRenderingHint(
         RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.BLACK);
