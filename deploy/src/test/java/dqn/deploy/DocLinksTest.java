@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every relative link in README.md and docs/ leads somewhere a clean clone has: the file or
- * folder exists inside the repository and is not git-ignored, and a #fragment into a markdown page
- * names one of its headings (GitHub's slugs). Links in code are not links, and web addresses are
- * not checked (no network in the tests).
+ * Every relative link in every markdown file of the repository (README.md, docs/, each module's
+ * README) leads somewhere a clean clone has: the file or folder exists inside the repository and
+ * is not git-ignored, and a #fragment into a markdown page names one of its headings (GitHub's
+ * slugs). Links in code are not links, and web addresses are not checked (no network in the tests).
  */
 class DocLinksTest {
 
@@ -41,8 +44,11 @@ class DocLinksTest {
   private static final Pattern HEADING = Pattern.compile("^ {0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
   private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s[^>]*(?:name|id)=\"([^\"]+)\"");
 
+  /** Folders a walk of the tree skips when git is not there to say what a clone has. */
+  private static final Set<String> NOT_IN_A_CLONE = Set.of(".git", "target", ".cache", "node_modules");
+
   @Test
-  void everyRelativeLinkInTheReadmeAndDocsResolves() {
+  void everyRelativeLinkInEveryMarkdownFileResolves() {
     Path root = Repository.root();
     List<String> problems = problems(root, pages(root));
     assertTrue(problems.isEmpty(), problems.size() + " broken links:\n" + String.join("\n", problems));
@@ -93,6 +99,28 @@ class DocLinksTest {
   }
 
   @Test
+  void thePagesAreEveryMarkdownFileAGitCloneHasOrElseTheTreeWithoutBuildOutput(@TempDir Path root)
+      throws IOException {
+    for (String file :
+        List.of(
+            "README.md", "docs/page.md", "docs/deeper/more.md", "module/README.md", "module/notes.txt",
+            "module/target/generated.md", ".cache/tool/README.md", "node_modules/x/README.md", "scratch.md")) {
+      Files.createDirectories(root.resolve(file).getParent());
+      Files.writeString(root.resolve(file), "# page\n");
+    }
+    List<String> everyMarkdownFile =
+        List.of("README.md", "docs/deeper/more.md", "docs/page.md", "module/README.md", "scratch.md");
+    assertEquals(everyMarkdownFile, relative(root, pages(root)));
+
+    Repository.Result init = Repository.run(Duration.ofSeconds(30), List.of("git", "init", "-q", root.toString()));
+    assertEquals(0, init.exitCode(), init.output());
+    Files.writeString(root.resolve(".gitignore"), "target/\n.cache/\nscratch.md\n");
+    assertEquals(
+        List.of("README.md", "docs/deeper/more.md", "docs/page.md", "module/README.md", "node_modules/x/README.md"),
+        relative(root, pages(root)));
+  }
+
+  @Test
   void slugsFollowGitHub() {
     assertEquals("pong-learned-on-a-2-core-cpu", slug("Pong, learned on a 2-core CPU"));
     assertEquals("what-dqn-train-does", slug("What `./dqn train` does"));
@@ -101,15 +129,73 @@ class DocLinksTest {
     assertEquals("see-the-docs", slug("See [the docs](docs/README.md)"));
   }
 
-  /** README.md and every markdown page under docs/. */
-  private static List<Path> pages(Path root) {
-    List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
-    try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
-      docs.filter(path -> path.toString().endsWith(".md")).sorted().forEach(pages::add);
+  /**
+   * Every markdown file a clone of the repository has: those git tracks or would add (not ignored);
+   * where git cannot tell, every one in the tree outside .git/, target/, .cache/ and node_modules/.
+   */
+  static List<Path> pages(Path root) {
+    Stream<String> files = gitMarkdownFiles(root);
+    if (files == null) {
+      files = walkedMarkdownFiles(root);
+    }
+    return files
+        .map(root::resolve)
+        .filter(Files::isRegularFile) // a tracked file deleted in the work tree
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /** The markdown files git tracks or would add, relative to the root; null where git cannot tell. */
+  private static Stream<String> gitMarkdownFiles(Path root) {
+    if (!Files.exists(root.resolve(".git"))) {
+      return null;
+    }
+    Repository.Result result;
+    try {
+      result =
+          Repository.run(
+              Duration.ofSeconds(30),
+              List.of("git", "-C", root.toString(), "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                  "--", "*.md"));
+    } catch (RuntimeException e) {
+      return null; // no git on this machine
+    }
+    if (result.exitCode() != 0) {
+      return null; // not a repository git will read (for example another user's)
+    }
+    return Stream.of(result.output().split("\0")).filter(name -> !name.isBlank());
+  }
+
+  private static Stream<String> walkedMarkdownFiles(Path root) {
+    List<String> files = new ArrayList<>();
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+              return !dir.equals(root) && NOT_IN_A_CLONE.contains(dir.getFileName().toString())
+                  ? FileVisitResult.SKIP_SUBTREE
+                  : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+              if (file.getFileName().toString().endsWith(".md")) {
+                files.add(root.relativize(file).toString());
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return pages;
+    return files.stream();
+  }
+
+  private static List<String> relative(Path root, List<Path> pages) {
+    return pages.stream().map(page -> root.relativize(page).toString().replace('\\', '/')).toList();
   }
 
   /** One line per broken link: the page and line, the link as written, and why. */

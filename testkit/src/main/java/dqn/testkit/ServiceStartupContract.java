@@ -78,7 +78,7 @@ public abstract class ServiceStartupContract {
   }
 
   /**
-   * TLS, as the README documents it for every service: a certificate and insecure requests
+   * TLS, as docs/security.md documents it for every service: a certificate and insecure requests
    * disabled make the service's one port TLS only; the clients' channels trust the certificate
    * named by DQN_TLS_TRUST_CERT.
    */

@@ -9,8 +9,8 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.Histogram;
 
 /**
- * The env-service's meters, {@code dqn.env.*} (Prometheus {@code dqn_env_*}; the root README's
- * Metrics section lists them). Everything but the return histogram is read from the actors and
+ * The env-service's meters, {@code dqn.env.*} (Prometheus {@code dqn_env_*}; docs/metrics.md,
+ * Prometheus metrics, lists them). Everything but the return histogram is read from the actors and
  * sessions when scraped; the histogram takes each finished game (not each step).
  *
  * <p>The histogram is a Prometheus client one on the registry's collector registry because

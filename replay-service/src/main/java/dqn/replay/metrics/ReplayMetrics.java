@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * The replay's meters, {@code dqn.replay.*} (Prometheus {@code dqn_replay_*}; the root README's
- * Metrics section lists them). Everything is read from the replay when scraped: nothing is
+ * The replay's meters, {@code dqn.replay.*} (Prometheus {@code dqn_replay_*}; docs/metrics.md,
+ * Prometheus metrics, lists them). Everything is read from the replay when scraped: nothing is
  * recorded per insert or sample.
  */
 public final class ReplayMetrics implements MeterBinder {
