@@ -75,8 +75,14 @@ public class LearnerBeans {
         DjlRuntime.start(
             config.compute().device(), config.compute().intraOpThreads(), config.compute().interOpThreads());
     QNetworkSpec spec = Networks.spec(config.network(), actions.count());
+    DjlTrainer.Precision precision =
+        DjlRuntime.precision(config.compute().precision(), device, spec, DjlRuntime.cpuFlags());
+    LOG.infof("updates compute in %s (dqn.learner.compute.precision=%s)",
+        precision.name().toLowerCase(java.util.Locale.ROOT),
+        config.compute().precision().name().toLowerCase(java.util.Locale.ROOT));
     trainer =
-        new DjlTrainer(QNetworkWeights.random(spec, config.network().seed()), trainerSettings(config), device);
+        new DjlTrainer(
+            QNetworkWeights.random(spec, config.network().seed()), trainerSettings(config, precision), device);
     TrainingState resumed = resume(config, trainer);
 
     replay = new GrpcReplayClient(config.replayTarget(), config.data().rpcDeadlineMs(), config.replayToken());
@@ -199,14 +205,18 @@ public class LearnerBeans {
     return newest.get();
   }
 
-  static DjlTrainer.Settings trainerSettings(LearnerConfig config) {
+  static DjlTrainer.Settings trainerSettings(LearnerConfig config, DjlTrainer.Precision precision) {
     LearnerConfig.Optimizer o = config.optimizer();
     DjlTrainer.OptimizerSettings optimizer =
         o.kind() == LearnerConfig.OptimizerKind.ADAM
             ? new DjlTrainer.OptimizerSettings.Adam(o.learningRate(), o.adam().beta1(), o.adam().beta2(), o.epsilon())
             : new DjlTrainer.OptimizerSettings.CenteredRmsProp(o.learningRate(), o.rmsprop().decay(), o.epsilon());
     return new DjlTrainer.Settings(
-        config.algorithm().doubleDqn(), config.algorithm().huberDelta(), config.algorithm().maxGradNorm(), optimizer);
+        config.algorithm().doubleDqn(),
+        config.algorithm().huberDelta(),
+        config.algorithm().maxGradNorm(),
+        optimizer,
+        precision);
   }
 
   static Learner.Settings learnerSettings(LearnerConfig config, QNetworkSpec spec) {

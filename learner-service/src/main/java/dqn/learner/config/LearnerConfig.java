@@ -276,6 +276,21 @@ public interface LearnerConfig {
 
     @WithDefault("1")
     int interOpThreads();
+
+    /**
+     * What updates compute the hidden layers in: auto (bfloat16 for convolutional networks on a
+     * CPU with AVX-512 BF16, else float32), float32 or bfloat16. Parameters, optimizer state,
+     * loss, output layers and snapshots are float32 in every case.
+     */
+    @WithDefault("auto")
+    PrecisionChoice precision();
+  }
+
+  /** Precision choices. */
+  enum PrecisionChoice {
+    AUTO,
+    FLOAT32,
+    BFLOAT16
   }
 
   /** Optimizer kinds. */

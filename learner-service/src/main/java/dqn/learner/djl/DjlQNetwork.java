@@ -60,46 +60,95 @@ final class DjlQNetwork implements AutoCloseable {
   }
 
   /**
-   * Q-values for a batch of observations.
+   * The parameters a forward pass computes with: for each layer, the parameter itself or (hidden
+   * layers of a mixed-precision pass) its bfloat16 cast.
+   */
+  record Weights(Map<String, NDArray> byName, BFloat16Cast bfloat16) {}
+
+  /** This network's own float32 parameters, for a float32 forward pass. */
+  Weights float32() {
+    return new Weights(parameters, null);
+  }
+
+  /**
+   * The hidden layers' parameters (convolutions and ReLU dense layers) cast to bfloat16, the output
+   * layers' as they are. Cast while gradients are recorded, the casts pass gradients back to the
+   * float32 parameters. The casts belong to this network's manager.
+   */
+  Weights bfloat16(BFloat16Cast cast) {
+    Map<String, NDArray> byName = new LinkedHashMap<>(parameters);
+    for (ConvLayer conv : spec.convLayers()) {
+      byName.put(conv.weightName(), cast.toBFloat16(parameters.get(conv.weightName())));
+      byName.put(conv.biasName(), cast.toBFloat16(parameters.get(conv.biasName())));
+    }
+    for (List<DenseLayer> group : List.of(spec.trunkLayers(), spec.valueLayers(), spec.advantageLayers())) {
+      for (DenseLayer layer : group) {
+        if (layer.relu()) {
+          byName.put(layer.weightName(), cast.toBFloat16(parameters.get(layer.weightName())));
+          byName.put(layer.biasName(), cast.toBFloat16(parameters.get(layer.biasName())));
+        }
+      }
+    }
+    return new Weights(byName, cast);
+  }
+
+  /**
+   * Q-values for a batch of observations, computed in float32.
    *
    * @param observations [B, obs...] in the spec's input type (uint8 for the Atari networks)
    * @return [B, A] float32, in the manager of {@code observations}
    */
   NDArray forward(NDArray observations) {
+    return forward(observations, float32());
+  }
+
+  /**
+   * Q-values for a batch of observations with {@code weights}: with bfloat16 weights the hidden
+   * layers compute in bfloat16 and the output layers in float32 (their input cast back), so the
+   * Q-values the TD error is taken of carry float32 precision.
+   *
+   * @param observations [B, obs...] in the spec's input type (uint8 for the Atari networks)
+   * @param weights {@link #float32()} or {@link #bfloat16} of this network
+   * @return [B, A] float32, in the manager of {@code observations}
+   */
+  NDArray forward(NDArray observations, Weights weights) {
     long batch = observations.getShape().get(0);
-    NDArray x = observations.toType(DataType.FLOAT32, false);
+    BFloat16Cast bfloat16 = weights.bfloat16();
+    // uint8 pixels 0..255 are exact in bfloat16 (8 significant bits) as in float32.
+    NDArray x = bfloat16 != null ? bfloat16.toBFloat16(observations) : observations.toType(DataType.FLOAT32, false);
     if (spec.inputDivisor() != 1f) {
       x = x.div(spec.inputDivisor()); // [B, C, H, W] in [0, 1]
     }
+    Map<String, NDArray> p = weights.byName();
     for (ConvLayer conv : spec.convLayers()) {
       Shape stride = new Shape(conv.stride(), conv.stride());
       x = x.getNDArrayInternal()
-          .convolution(x, p(conv.weightName()), p(conv.biasName()), stride, NO_PADDING, NO_DILATION, 1)
+          .convolution(x, p.get(conv.weightName()), p.get(conv.biasName()), stride, NO_PADDING, NO_DILATION, 1)
           .singletonOrThrow();
       x = Activation.relu(x); // [B, out, oh, ow]
     }
     x = x.reshape(batch, spec.flattenedSize()); // [B, flat], channel-major as in PyTorch
-    x = dense(x, spec.trunkLayers());
+    x = dense(x, spec.trunkLayers(), weights);
     if (!spec.dueling()) {
       return x; // [B, A]
     }
-    NDArray value = dense(x, spec.valueLayers()); // [B, 1]
-    NDArray advantage = dense(x, spec.advantageLayers()); // [B, A]
+    NDArray value = dense(x, spec.valueLayers(), weights); // [B, 1]
+    NDArray advantage = dense(x, spec.advantageLayers(), weights); // [B, A]
     return value.add(advantage.sub(advantage.mean(new int[] {1}, true))); // [B, A]
   }
 
-  private NDArray dense(NDArray x, List<DenseLayer> layers) {
+  private static NDArray dense(NDArray x, List<DenseLayer> layers, Weights weights) {
     for (DenseLayer layer : layers) {
-      x = Linear.linear(x, p(layer.weightName()), p(layer.biasName())).singletonOrThrow();
+      if (!layer.relu() && weights.bfloat16() != null && x.getDataType() != DataType.FLOAT32) {
+        x = weights.bfloat16().toFloat32(x); // the output layer computes in float32
+      }
+      x = Linear.linear(x, weights.byName().get(layer.weightName()), weights.byName().get(layer.biasName()))
+          .singletonOrThrow();
       if (layer.relu()) {
         x = Activation.relu(x);
       }
     }
     return x;
-  }
-
-  private NDArray p(String name) {
-    return parameters.get(name);
   }
 
   /** Overwrites every parameter with {@code source}'s values (the target-network sync). */

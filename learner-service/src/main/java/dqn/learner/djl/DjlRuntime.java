@@ -5,7 +5,14 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.pytorch.jni.JniUtils;
 import dqn.learner.config.LearnerConfig.DeviceChoice;
+import dqn.learner.config.LearnerConfig.PrecisionChoice;
+import dqn.qnetwork.QNetworkSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -77,6 +84,37 @@ public final class DjlRuntime {
       warnWhenMallocReturnsPages();
     }
     return device;
+  }
+
+  /**
+   * The precision updates compute in: the configured one, or for auto bfloat16 where it pays —
+   * a convolutional network on a CPU whose instructions include AVX-512 BF16 (there oneDNN runs
+   * bfloat16 convolutions and matrix products natively; elsewhere they are emulated and slower) —
+   * and float32 otherwise (on a GPU too, until measured there).
+   */
+  public static DjlTrainer.Precision precision(
+      PrecisionChoice choice, Device device, QNetworkSpec spec, Set<String> cpuFlags) {
+    return switch (choice) {
+      case FLOAT32 -> DjlTrainer.Precision.FLOAT32;
+      case BFLOAT16 -> DjlTrainer.Precision.BFLOAT16;
+      case AUTO ->
+          !device.isGpu() && !spec.convLayers().isEmpty() && cpuFlags.contains("avx512_bf16")
+              ? DjlTrainer.Precision.BFLOAT16
+              : DjlTrainer.Precision.FLOAT32;
+    };
+  }
+
+  /** The instruction-set flags of this machine's first CPU (Linux), or none where unknown. */
+  public static Set<String> cpuFlags() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(line -> line.startsWith("flags"))
+          .findFirst()
+          .map(line -> Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+")))
+          .orElse(Set.of());
+    } catch (IOException | UncheckedIOException e) {
+      return Set.of();
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dqn.client.replay.SampledBatch;
 import dqn.learner.dqn.EngineState;
@@ -33,9 +34,32 @@ public final class DjlTrainer implements TrainingEngine {
         implements OptimizerSettings {}
   }
 
+  /**
+   * What the updates compute the network's hidden layers in. Parameters, gradients, optimizer
+   * state, the loss and the output layers stay float32 in both; snapshots are float32.
+   */
+  public enum Precision {
+    FLOAT32,
+    /**
+     * Mixed precision: convolutions and hidden dense layers in bfloat16, forward and backward
+     * (oneDNN's AVX-512 BF16 kernels on CPUs that have them; emulated, and slower, elsewhere).
+     */
+    BFLOAT16
+  }
+
   /** Settings of the update. */
   public record Settings(
-      boolean doubleDqn, double huberKappa, double maxGradNorm, OptimizerSettings optimizer) {}
+      boolean doubleDqn,
+      double huberKappa,
+      double maxGradNorm,
+      OptimizerSettings optimizer,
+      Precision precision) {
+
+    /** Settings that compute in float32. */
+    public Settings(boolean doubleDqn, double huberKappa, double maxGradNorm, OptimizerSettings optimizer) {
+      this(doubleDqn, huberKappa, maxGradNorm, optimizer, Precision.FLOAT32);
+    }
+  }
 
   private final QNetworkSpec spec;
   private final Device device;
@@ -44,6 +68,7 @@ public final class DjlTrainer implements TrainingEngine {
   private final DjlQNetwork target;
   private final ParameterOptimizer optimizer;
   private final DqnUpdate update;
+  private final BFloat16Cast bfloat16;
   private final String optimizerDescription;
 
   /** A trainer whose online and target networks both start from {@code initial}. */
@@ -72,6 +97,7 @@ public final class DjlTrainer implements TrainingEngine {
     }
     // Checkpoints must match in kind (the buffers); learning rates may change between runs.
     this.optimizerDescription = optimizer.kind();
+    this.bfloat16 = settings.precision() == Precision.BFLOAT16 ? new BFloat16Cast((PtNDManager) manager) : null;
     this.update =
         new DqnUpdate(
             online,
@@ -79,6 +105,7 @@ public final class DjlTrainer implements TrainingEngine {
             optimizer,
             new DqnUpdate.Settings(
                 settings.doubleDqn(), (float) settings.huberKappa(), (float) settings.maxGradNorm()),
+            bfloat16,
             manager);
   }
 
@@ -109,6 +136,7 @@ public final class DjlTrainer implements TrainingEngine {
   public void syncTarget() {
     recordNoGradients();
     target.copyFrom(online);
+    update.targetChanged();
   }
 
   @Override
@@ -143,7 +171,7 @@ public final class DjlTrainer implements TrainingEngine {
       NDArray next =
           scratch.create(batch.nextObservations(), update.batchShape(batch.size()), DataType.UINT8);
       return update
-          .tdTarget(next, scratch.create(batch.returns()), scratch.create(batch.discounts()))
+          .tdTarget(next, scratch.create(batch.returns()), scratch.create(batch.discounts()), update.onlineWeights())
           .toFloatArray();
     }
   }
@@ -163,6 +191,7 @@ public final class DjlTrainer implements TrainingEngine {
   void loadTarget(QNetworkWeights weights) {
     recordNoGradients();
     target.load(weights);
+    update.targetChanged();
   }
 
   @Override
@@ -190,6 +219,7 @@ public final class DjlTrainer implements TrainingEngine {
     }
     online.load(QNetworkWeights.of(spec, withPrefix(state.tensors(), "online/")));
     target.load(QNetworkWeights.of(spec, withPrefix(state.tensors(), "target/")));
+    update.targetChanged();
     optimizer.restore(withPrefix(state.tensors(), "optimizer/"), state.optimizerSteps());
   }
 
@@ -221,6 +251,10 @@ public final class DjlTrainer implements TrainingEngine {
 
   @Override
   public void close() {
+    update.targetChanged();
+    if (bfloat16 != null) {
+      bfloat16.close();
+    }
     optimizer.close();
     target.close();
     online.close();

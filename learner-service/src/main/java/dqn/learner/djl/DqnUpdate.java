@@ -31,6 +31,9 @@ import java.util.List;
  * </ol>
  *
  * A non-finite loss or gradient stops before the step: the parameters stay as they were.
+ *
+ * <p>With a {@link BFloat16Cast}, the networks' hidden layers compute in bfloat16 (mixed
+ * precision, {@link DjlQNetwork#bfloat16}); everything else above stays float32.
  */
 final class DqnUpdate {
 
@@ -41,18 +44,24 @@ final class DqnUpdate {
   private final DjlQNetwork target;
   private final ParameterOptimizer optimizer;
   private final Settings settings;
+  private final BFloat16Cast bfloat16;
   private final NDManager manager;
+  // The target network's bfloat16 casts, until the target changes; null when not made (or float32).
+  private DjlQNetwork.Weights targetCasts;
 
+  /** @param bfloat16 the cast for mixed-precision updates, or null to compute in float32 */
   DqnUpdate(
       DjlQNetwork online,
       DjlQNetwork target,
       ParameterOptimizer optimizer,
       Settings settings,
+      BFloat16Cast bfloat16,
       NDManager manager) {
     this.online = online;
     this.target = target;
     this.optimizer = optimizer;
     this.settings = settings;
+    this.bfloat16 = bfloat16;
     this.manager = manager;
   }
 
@@ -68,13 +77,17 @@ final class DqnUpdate {
       NDArray discounts = step.create(batch.discounts()); // [B]
       NDArray weights = step.create(batch.weights()); // [B]
 
-      NDArray tdTarget = tdTarget(nextObservations, returns, discounts); // [B], no gradients
-
       List<NDArray> parameters = online.parameters();
       float lossValue;
       NDArray tdError;
       try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-        NDArray qValues = online.forward(observations); // [B, A]
+        // The online weights as this update computes with them (bfloat16: cast once, under
+        // recording, so that gradients reach the float32 parameters through the casts).
+        DjlQNetwork.Weights onlineWeights = onlineWeights();
+        JniUtils.setGradMode(false); // the target is a constant for the loss: nothing recorded
+        NDArray tdTarget = tdTarget(nextObservations, returns, discounts, onlineWeights); // [B]
+        JniUtils.setGradMode(true);
+        NDArray qValues = online.forward(observations, onlineWeights); // [B, A] float32
         NDArray chosenQ = qValues.gather(actions.reshape(b, 1), 1).reshape(b); // Q(s, a) [B]
         tdError = tdTarget.sub(chosenQ); // [B]
         NDArray loss = HuberLoss.weightedMean(tdError, weights, settings.huberKappa()); // scalar
@@ -104,20 +117,50 @@ final class DqnUpdate {
   }
 
   /**
-   * y = R + d · Q_target(s', a*) [B]. Computed outside gradient recording: the target is a
-   * constant for the loss.
+   * y = R + d · Q_target(s', a*) [B], with the online network's {@code onlineWeights} for Double
+   * DQN's a*. Computed without gradient recording: the target is a constant for the loss.
    */
-  NDArray tdTarget(NDArray nextObservations, NDArray returns, NDArray discounts) {
+  NDArray tdTarget(NDArray nextObservations, NDArray returns, NDArray discounts, DjlQNetwork.Weights onlineWeights) {
     long b = nextObservations.getShape().get(0);
-    NDArray nextQTarget = target.forward(nextObservations); // [B, A]
+    NDArray nextQTarget = target.forward(nextObservations, targetWeights()); // [B, A] float32
     NDArray bootstrap; // Q_target(s', a*) [B]
     if (settings.doubleDqn()) {
-      NDArray nextActions = online.forward(nextObservations).argMax(1); // a* [B] int64
+      NDArray nextActions = online.forward(nextObservations, onlineWeights).argMax(1); // a* [B] int64
       bootstrap = nextQTarget.gather(nextActions.reshape(b, 1), 1).reshape(b);
     } else {
       bootstrap = nextQTarget.max(new int[] {1});
     }
     return returns.add(discounts.mul(bootstrap));
+  }
+
+  /** The online network's weights as updates compute with them (casts made now, for bfloat16). */
+  DjlQNetwork.Weights onlineWeights() {
+    return bfloat16 == null ? online.float32() : online.bfloat16(bfloat16);
+  }
+
+  /**
+   * The target network's weights for a forward pass. Its bfloat16 casts are made once per target
+   * change, not per update: the target only changes at a sync.
+   */
+  private DjlQNetwork.Weights targetWeights() {
+    if (bfloat16 == null) {
+      return target.float32();
+    }
+    if (targetCasts == null) {
+      targetCasts = target.bfloat16(bfloat16);
+      // Made inside an update's scope; they must outlive it.
+      targetCasts.byName().values().forEach(NDScope::unregister);
+    }
+    return targetCasts;
+  }
+
+  /** Forgets the target's casts (they are remade at the next update): the target changed. */
+  void targetChanged() {
+    if (targetCasts != null) {
+      List<NDArray> own = target.parameters();
+      targetCasts.byName().values().stream().filter(a -> !own.contains(a)).forEach(NDArray::close);
+      targetCasts = null;
+    }
   }
 
   /** Each gradient's L2 norm (one pass per tensor, no copies). */

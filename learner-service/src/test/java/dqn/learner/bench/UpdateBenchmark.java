@@ -40,6 +40,10 @@ public final class UpdateBenchmark {
     int iters = 50;
     int batch = 32;
     double maxGradNorm = 0; // the Python reference does not clip; --max-grad-norm 10 is our default
+    DjlTrainer.Precision precision = DjlTrainer.Precision.FLOAT32;
+    // The Python reference's update by default; --dueling --double-dqn make the Atari default's.
+    boolean dueling = false;
+    boolean doubleDqn = false;
 
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -49,13 +53,20 @@ public final class UpdateBenchmark {
         case "--iters" -> iters = Integer.parseInt(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         case "--max-grad-norm" -> maxGradNorm = Double.parseDouble(args[i + 1]);
+        case "--dueling" -> dueling = Boolean.parseBoolean(args[i + 1]);
+        case "--double-dqn" -> doubleDqn = Boolean.parseBoolean(args[i + 1]);
+        case "--precision" -> precision = DjlTrainer.Precision.valueOf(args[i + 1].toUpperCase(java.util.Locale.ROOT));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     DjlRuntime.start(LearnerConfig.DeviceChoice.CPU, threads.get(0), 1);
     System.out.printf(
-        "# DJL PyTorch engine, libtorch %s, max-grad-norm %s, cpus %d, loadavg %.2f%n",
+        "# DJL PyTorch engine, libtorch %s, precision %s, dueling %s, double DQN %s, max-grad-norm %s, cpus %d,"
+            + " loadavg %.2f%n",
         ai.djl.engine.Engine.getEngine("PyTorch").getVersion(),
+        precision.name().toLowerCase(java.util.Locale.ROOT),
+        dueling,
+        doubleDqn,
         maxGradNorm,
         Runtime.getRuntime().availableProcessors(),
         load());
@@ -65,9 +76,10 @@ public final class UpdateBenchmark {
     for (int t : threads) {
       JniUtils.setNumThreads(t);
       for (String net : nets) {
-        QNetworkSpec spec = "nature".equals(net) ? QNetworkSpec.nature2015(6) : QNetworkSpec.nips2013(6);
+        QNetworkSpec spec =
+            ("nature".equals(net) ? QNetworkSpec.nature2015(6) : QNetworkSpec.nips2013(6)).withDueling(dueling);
         List<Double> cpuMs = new ArrayList<>();
-        List<Double> ms = time(spec, batch, maxGradNorm, warmup, iters, cpuMs);
+        List<Double> ms = time(spec, batch, maxGradNorm, doubleDqn, precision, warmup, iters, cpuMs);
         Collections.sort(ms);
         Collections.sort(cpuMs);
         double median = ms.get(ms.size() / 2);
@@ -89,11 +101,18 @@ public final class UpdateBenchmark {
 
   /** Wall milliseconds per update; the calling thread's CPU milliseconds go into {@code cpuMs}. */
   private static List<Double> time(
-      QNetworkSpec spec, int batch, double maxGradNorm, int warmup, int iters, List<Double> cpuMs) {
+      QNetworkSpec spec,
+      int batch,
+      double maxGradNorm,
+      boolean doubleDqn,
+      DjlTrainer.Precision precision,
+      int warmup,
+      int iters,
+      List<Double> cpuMs) {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     DjlTrainer.Settings settings =
         new DjlTrainer.Settings(
-            false, 1.0, maxGradNorm, new DjlTrainer.OptimizerSettings.Adam(1e-4, 0.9, 0.999, 1.5e-4));
+            doubleDqn, 1.0, maxGradNorm, new DjlTrainer.OptimizerSettings.Adam(1e-4, 0.9, 0.999, 1.5e-4), precision);
     try (DjlTrainer trainer = new DjlTrainer(QNetworkWeights.random(spec, 0), settings, Device.cpu())) {
       SampledBatch data = randomBatch(spec, batch);
       List<Double> ms = new ArrayList<>();

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The learner end to end on a replay whose optimal Q-values are known. */
@@ -82,9 +84,14 @@ class LearnerTest {
   }
 
   private static DjlTrainer trainer() {
+    return trainer(DjlTrainer.Precision.FLOAT32);
+  }
+
+  private static DjlTrainer trainer(DjlTrainer.Precision precision) {
     return new DjlTrainer(
         QNetworkWeights.random(SPEC, 3),
-        new DjlTrainer.Settings(false, 1.0, 10.0, new DjlTrainer.OptimizerSettings.Adam(3e-3, 0.9, 0.999, 1e-8)),
+        new DjlTrainer.Settings(
+            false, 1.0, 10.0, new DjlTrainer.OptimizerSettings.Adam(3e-3, 0.9, 0.999, 1e-8), precision),
         Device.cpu());
   }
 
@@ -103,10 +110,12 @@ class LearnerTest {
     }
   }
 
-  @Test
-  void learnsTheOptimalQValuesOfAKnownMdp() throws Exception {
+  /** In both precisions: mixed precision must learn the same values (the hidden layer in bfloat16). */
+  @ParameterizedTest
+  @EnumSource(DjlTrainer.Precision.class)
+  void learnsTheOptimalQValuesOfAKnownMdp(DjlTrainer.Precision precision) throws Exception {
     TinyMdp replay = new TinyMdp(GAMMA, 11);
-    try (DjlTrainer trainer = trainer()) {
+    try (DjlTrainer trainer = trainer(precision)) {
       Learner learner = learner(replay, trainer, settings(0, 0));
       try {
         assertEquals(LearnerState.IDLE, learner.status().state());
