@@ -16,7 +16,7 @@ mvn -B -ntp -q install -DskipTests
 run_main() { # module main-class [extra mvn args...]
   local module=$1 main=$2
   shift 2
-  mvn -B -o -q -pl "$module" test-compile exec:java -Dexec.classpathScope=test \
+  mvn -B -ntp -q -pl "$module" test-compile exec:java -Dexec.classpathScope=test \
     -Dexec.mainClass="$main" "$@"
 }
 
@@ -45,23 +45,30 @@ bench_replay() {
   run_main replay-service dqn.replay.bench.ReplayBenchmark
 }
 
+# One update, DJL beside PyTorch: float32 at 1 and 2 threads, then bfloat16 (mixed precision on both
+# sides) at 1 thread.
 bench_learner() {
-  PYTHON=$(bench_python) learner-service/bench/compare.sh 3 1,2
+  local python
+  python=$(bench_python)
+  PYTHON=$python learner-service/bench/compare.sh 3 1,2 float32
+  PYTHON=$python learner-service/bench/compare.sh 3 1 bfloat16
 }
 
 # Training throughput with learning on: ./dqn train pong through the four real services at the DQN
 # ratio (one update of batch 32 per 4 env steps), beside the learner-bound limit (4 / one update's
-# time, measured here in the same minute) and the single-process reference loop
-# (shared/bench/dqn_loop_reference.py) at the learner's one torch thread, as installed and with the
-# learner's malloc settings. LOOP_SECONDS sets each learning phase (default 90).
+# time, measured here in the same minute) and the project's single-process reference loop
+# (learner-service/bench/dqn_loop_reference.py; DQN_LOOP_REFERENCE names another) at the learner's
+# one torch thread, as installed and with the learner's malloc settings. The update benchmark and
+# the reference loop compute in the precision the learner's log says its updates used (float32, or
+# bfloat16 where the default auto picks it). LOOP_SECONDS sets each learning phase (default 90).
 bench_loop() {
-  local seconds=${LOOP_SECONDS:-90} python reference runs malloc_env net
+  local seconds=${LOOP_SECONDS:-90} python reference runs malloc_env net precision
   python=$(bench_python)
-  reference=${DQN_LOOP_REFERENCE:-$root/../shared/bench/dqn_loop_reference.py}
+  reference=${DQN_LOOP_REFERENCE:-$root/learner-service/bench/dqn_loop_reference.py}
   [[ -f "$reference" ]] || { echo "bench: no reference loop at $reference (set DQN_LOOP_REFERENCE)" >&2; exit 1; }
   malloc_env=$(grep -E '^[A-Z_]+=' k8s/learner-malloc.env | tr '\n' ' ')
   runs=$(mktemp -d)
-  mvn -B -o -q -pl learner-service test-compile dependency:build-classpath \
+  mvn -B -ntp -q -pl learner-service test-compile dependency:build-classpath \
     -Dmdep.outputFile="$root/learner-service/target/bench-classpath.txt" -Dmdep.includeScope=test
   local cp="learner-service/target/test-classes:learner-service/target/classes:$(cat learner-service/target/bench-classpath.txt)"
   for net in nips nature; do
@@ -96,13 +103,20 @@ updates = int(last["updates"]) - int(first["updates"])
 print(f"loop: learning phase {wall:.0f} s: {frames / 4 / wall:.1f} env steps/s, {updates / wall:.1f} updates/s"
       f" ({4 * updates / (frames / 4 if frames else 1):.2f} per 4 steps)")
 PY
-    echo "bench: one update, batch 32, 1 thread, gradient clip 10 (the learner's), with $malloc_env"
+    # The learner logs "updates compute in bfloat16 (dqn.learner.compute.precision=auto)" as it starts.
+    precision=$(grep -ohE 'updates compute in (float32|bfloat16)' "$runs/loop-$net/logs/learner-service.log" \
+      | tail -1 | awk '{ print $NF }') || true
+    [[ -n "$precision" ]] || { echo "bench: no precision in $runs/loop-$net/logs/learner-service.log" >&2; exit 1; }
+    echo "bench: the learner's updates computed in $precision"
+    echo "bench: one update, batch 32, 1 thread, $precision, gradient clip 10 (the learner's), with $malloc_env"
     env $malloc_env java -Dai.djl.offline=true -cp "$cp" dqn.learner.bench.UpdateBenchmark --threads 1 --nets "$net" \
-      --iters 60 --warmup 30 --max-grad-norm 10 2>&1 | grep -vE "INFO|WARN"
-    echo "bench: reference loop, $net, 1 thread, as installed"
-    OMP_WAIT_POLICY=PASSIVE "$python" "$reference" --net "$net" --threads 1 --seconds "$seconds"
-    echo "bench: reference loop, $net, 1 thread, with $malloc_env"
-    env $malloc_env OMP_WAIT_POLICY=PASSIVE "$python" "$reference" --net "$net" --threads 1 --seconds "$seconds"
+      --iters 60 --warmup 30 --max-grad-norm 10 --precision "$precision" 2>&1 | grep -vE "INFO|WARN"
+    echo "bench: reference loop, $net, 1 thread, $precision, as installed"
+    OMP_WAIT_POLICY=PASSIVE "$python" "$reference" --net "$net" --threads 1 --precision "$precision" \
+      --seconds "$seconds"
+    echo "bench: reference loop, $net, 1 thread, $precision, with $malloc_env"
+    env $malloc_env OMP_WAIT_POLICY=PASSIVE "$python" "$reference" --net "$net" --threads 1 --precision "$precision" \
+      --seconds "$seconds"
   done
   rm -rf "$runs"
 }
