@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dqn.cli.report.EpisodeRow;
 import dqn.cli.report.MetricsRow;
 import dqn.cli.report.RunCsv;
+import dqn.cli.report.RunLog;
+import dqn.cli.report.TensorBoardFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +95,12 @@ class ClosedLoopIT {
     assertTrue(Double.parseDouble(result[6]) >= LEARNED_RETURN, "evaluation mean " + result[6]);
     assertTrue(Files.exists(run.resolve("learning_curve.png")));
     assertTrue(Files.exists(run.resolve("run-spec.properties")));
+
+    // TensorBoard reads the real run's event files (one per session) as metrics.csv has them.
+    try (Stream<Path> files = Files.list(run.resolve(RunLog.TENSORBOARD_DIR))) {
+      assertEquals(2, files.count(), "an event file for the first session and one for the resumed one");
+    }
+    TensorBoardFiles.assertMatchMetricsCsv(run);
 
     // The GIF of the first evaluation game: the reset screen and one per step of its 6 steps.
     try (ImageInputStream in = ImageIO.createImageInputStream(run.resolve("eval.gif").toFile())) {
