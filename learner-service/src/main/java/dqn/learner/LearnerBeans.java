@@ -76,10 +76,8 @@ public class LearnerBeans {
             config.compute().device(), config.compute().intraOpThreads(), config.compute().interOpThreads());
     QNetworkSpec spec = Networks.spec(config.network(), actions.count());
     DjlTrainer.Precision precision =
-        DjlRuntime.precision(config.compute().precision(), device, spec, DjlRuntime.cpuFlags());
-    LOG.infof("updates compute in %s (dqn.learner.compute.precision=%s)",
-        precision.name().toLowerCase(java.util.Locale.ROOT),
-        config.compute().precision().name().toLowerCase(java.util.Locale.ROOT));
+        DjlRuntime.precision(config.compute().precision(), device, DjlRuntime.cpuFlags());
+    LOG.infof("updates compute in %s (dqn.learner.compute.precision)", precision.name().toLowerCase(java.util.Locale.ROOT));
     trainer =
         new DjlTrainer(
             QNetworkWeights.random(spec, config.network().seed()), trainerSettings(config, precision), device);

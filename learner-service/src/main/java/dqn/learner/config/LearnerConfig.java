@@ -278,17 +278,17 @@ public interface LearnerConfig {
     int interOpThreads();
 
     /**
-     * What updates compute the hidden layers in: auto (bfloat16 for convolutional networks on a
-     * CPU with AVX-512 BF16, else float32), float32 or bfloat16. Parameters, optimizer state,
-     * loss, output layers and snapshots are float32 in every case.
+     * What updates compute the hidden layers in: float32, or bfloat16 (mixed precision: about 1.5×
+     * faster updates on a CPU with AVX-512 BF16, but Pong learned more slowly per frame with it;
+     * docs/performance.md). Parameters, optimizer state, loss, output layers and snapshots are
+     * float32 in both.
      */
-    @WithDefault("auto")
+    @WithDefault("float32")
     PrecisionChoice precision();
   }
 
   /** Precision choices. */
   enum PrecisionChoice {
-    AUTO,
     FLOAT32,
     BFLOAT16
   }

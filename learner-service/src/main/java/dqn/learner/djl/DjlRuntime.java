@@ -6,7 +6,6 @@ import ai.djl.engine.EngineException;
 import ai.djl.pytorch.jni.JniUtils;
 import dqn.learner.config.LearnerConfig.DeviceChoice;
 import dqn.learner.config.LearnerConfig.PrecisionChoice;
-import dqn.qnetwork.QNetworkSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,21 +86,19 @@ public final class DjlRuntime {
   }
 
   /**
-   * The precision updates compute in: the configured one, or for auto bfloat16 where it pays —
-   * a convolutional network on a CPU whose instructions include AVX-512 BF16 (there oneDNN runs
-   * bfloat16 convolutions and matrix products natively; elsewhere they are emulated and slower) —
-   * and float32 otherwise (on a GPU too, until measured there).
+   * The precision updates compute in, as configured; bfloat16 on a CPU without AVX-512 BF16 is
+   * said to be slow (oneDNN emulates it there) but allowed.
    */
-  public static DjlTrainer.Precision precision(
-      PrecisionChoice choice, Device device, QNetworkSpec spec, Set<String> cpuFlags) {
-    return switch (choice) {
-      case FLOAT32 -> DjlTrainer.Precision.FLOAT32;
-      case BFLOAT16 -> DjlTrainer.Precision.BFLOAT16;
-      case AUTO ->
-          !device.isGpu() && !spec.convLayers().isEmpty() && cpuFlags.contains("avx512_bf16")
-              ? DjlTrainer.Precision.BFLOAT16
-              : DjlTrainer.Precision.FLOAT32;
-    };
+  public static DjlTrainer.Precision precision(PrecisionChoice choice, Device device, Set<String> cpuFlags) {
+    if (choice == PrecisionChoice.FLOAT32) {
+      return DjlTrainer.Precision.FLOAT32;
+    }
+    if (!device.isGpu() && !cpuFlags.contains("avx512_bf16")) {
+      LOG.warn(
+          "dqn.learner.compute.precision=bfloat16 on a CPU without AVX-512 BF16: bfloat16 is emulated"
+              + " here and updates run slower than in float32");
+    }
+    return DjlTrainer.Precision.BFLOAT16;
   }
 
   /** The instruction-set flags of this machine's first CPU (Linux), or none where unknown. */

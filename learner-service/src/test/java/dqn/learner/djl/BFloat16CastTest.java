@@ -22,7 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Mixed precision: the bfloat16 cast, the network's bfloat16 forward pass, and when auto picks it. */
+/** Mixed precision: the bfloat16 cast, the network's bfloat16 forward pass, and the setting. */
 class BFloat16CastTest {
 
   @BeforeAll
@@ -110,16 +110,12 @@ class BFloat16CastTest {
   }
 
   @Test
-  void autoComputesConvolutionalNetworksInBfloat16OnCpusWithAvx512Bf16Only() {
-    QNetworkSpec conv = QNetworkSpec.nips2013(6);
-    QNetworkSpec mlp = QNetworkSpec.mlp(4, List.of(16), 2);
+  void thePrecisionIsTheConfiguredOneWhateverTheCpu() {
     Set<String> bf16 = Set.of("avx512f", "avx512_bf16");
     Set<String> avx512 = Set.of("avx512f", "avx2");
-    assertEquals(DjlTrainer.Precision.BFLOAT16, DjlRuntime.precision(PrecisionChoice.AUTO, Device.cpu(), conv, bf16));
-    assertEquals(DjlTrainer.Precision.FLOAT32, DjlRuntime.precision(PrecisionChoice.AUTO, Device.cpu(), conv, avx512));
-    assertEquals(DjlTrainer.Precision.FLOAT32, DjlRuntime.precision(PrecisionChoice.AUTO, Device.cpu(), mlp, bf16));
-    assertEquals(DjlTrainer.Precision.FLOAT32, DjlRuntime.precision(PrecisionChoice.AUTO, Device.gpu(), conv, bf16));
-    assertEquals(DjlTrainer.Precision.BFLOAT16, DjlRuntime.precision(PrecisionChoice.BFLOAT16, Device.cpu(), mlp, avx512));
-    assertEquals(DjlTrainer.Precision.FLOAT32, DjlRuntime.precision(PrecisionChoice.FLOAT32, Device.cpu(), conv, bf16));
+    assertEquals(DjlTrainer.Precision.FLOAT32, DjlRuntime.precision(PrecisionChoice.FLOAT32, Device.cpu(), bf16));
+    assertEquals(DjlTrainer.Precision.BFLOAT16, DjlRuntime.precision(PrecisionChoice.BFLOAT16, Device.cpu(), bf16));
+    // Emulated and slow there, which the log says, but what was asked for.
+    assertEquals(DjlTrainer.Precision.BFLOAT16, DjlRuntime.precision(PrecisionChoice.BFLOAT16, Device.cpu(), avx512));
   }
 }
