@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
 
 /**
- * The learner's meters, {@code dqn.learner.*} (Prometheus {@code dqn_learner_*}; the root README's
- * Metrics section lists them). Everything is read from the learner's status when scraped: nothing
+ * The learner's meters, {@code dqn.learner.*} (Prometheus {@code dqn_learner_*}; docs/metrics.md
+ * lists them). Everything is read from the learner's status when scraped: nothing
  * is recorded per update.
  */
 public final class LearnerMetrics implements MeterBinder {
