@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The dqn command line: {@code train}, {@code eval}, {@code status}, {@code dashboard}, {@code
- * compare}.
+ * The dqn command line: {@code train}, {@code suite}, {@code eval}, {@code status}, {@code
+ * dashboard}, {@code compare}.
  */
 public final class Dqn {
 
@@ -14,6 +14,8 @@ public final class Dqn {
       """
       usage: dqn <command> [options]
         train <game>   train an agent (starts the services, or drives running ones); resumes with --run
+        suite [GAME...] train several games one after another with one specification, and tabulate
+                       them (default: the seven games of the 2013 DQN paper); the same command resumes
         eval           play whole games with a trained model and report mean +- sd, with a GIF
         status         the services of a run: health and progress
         dashboard      the live training page of a run, or of services training elsewhere
@@ -22,6 +24,7 @@ public final class Dqn {
         ./dqn train catch                 the one-minute demo
         ./dqn train pong --run pong-1     Ctrl-C stops after a checkpoint; the same command resumes
         ./dqn eval --run pong-1
+        ./dqn suite --frames 2000000      seven Atari games, 2M frames each, in runs/suite
         ./dqn compare runs/pong-1 runs/pong-2
       """;
 
@@ -45,6 +48,10 @@ public final class Dqn {
             ? 0
             : new TrainCommand(out, new Interrupts(out).install())
                 .run(Args.parse(rest, TrainCommand.OPTIONS, TrainCommand.FLAGS));
+        case "suite" -> help(rest, out, SuiteCommand.USAGE)
+            ? 0
+            : new SuiteCommand(out, new Interrupts(out).install())
+                .run(Args.parse(rest, SuiteCommand.OPTIONS, SuiteCommand.FLAGS));
         case "eval" -> help(rest, out, EvalCommand.USAGE)
             ? 0
             : new EvalCommand(out).run(Args.parse(rest, EvalCommand.OPTIONS, EvalCommand.FLAGS));

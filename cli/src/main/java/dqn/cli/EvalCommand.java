@@ -1,5 +1,6 @@
 package dqn.cli;
 
+import dqn.cli.report.EvalRow;
 import dqn.runspec.RunSpec;
 import dqn.v1.ModelMetadata;
 import dqn.v1.ModelVersionInfo;
@@ -48,7 +49,6 @@ final class EvalCommand {
         --seed N              seed of the games and the epsilon draws (default 12345)
       """;
 
-  private static final String CSV_HEADER = "time,frames,model_version,protocol,epsilon,games,mean_return,sd_return,gif";
 
   private final PrintStream out;
 
@@ -164,7 +164,7 @@ final class EvalCommand {
     try (Writer w =
         Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       if (fresh) {
-        w.write(CSV_HEADER + "\n");
+        w.write(EvalRow.CSV_HEADER + "\n");
       }
       w.write(
           String.format(

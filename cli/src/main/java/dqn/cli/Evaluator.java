@@ -103,6 +103,7 @@ final class Evaluator {
 
   /**
    * @param env the env-service
+   * @param inference the model's server; not asked when {@code epsilon} is 1 (random play)
    * @param version the model version, 0 for the live one
    * @param gif where the first game goes, or null for none
    */
@@ -119,6 +120,7 @@ final class Evaluator {
       Path gif)
       throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
+    boolean randomPlay = epsilon >= 1;
     int parallel = Math.min(games, PARALLEL_SESSIONS);
     List<String> sessions = new ArrayList<>();
     List<byte[]> observations = new ArrayList<>();
@@ -166,14 +168,19 @@ final class Evaluator {
         }
         Tensor.Builder tensor = Tensor.newBuilder().setDtype(DType.DTYPE_UINT8).addShape(playing.size());
         observationShape.forEach(tensor::addShape);
+        // Random play (epsilon 1) needs no model: the baseline is measured without one.
         ActResponse answer =
-            inference.act(
-                ActRequest.newBuilder()
-                    .setModel(model)
-                    .setVersion(version)
-                    .setObservations(tensor.setData(UnsafeByteOperations.unsafeWrap(batch)))
-                    .build());
-        modelVersion = answer.getModelVersion();
+            randomPlay
+                ? null
+                : inference.act(
+                    ActRequest.newBuilder()
+                        .setModel(model)
+                        .setVersion(version)
+                        .setObservations(tensor.setData(UnsafeByteOperations.unsafeWrap(batch)))
+                        .build());
+        if (answer != null) {
+          modelVersion = answer.getModelVersion();
+        }
         StepRequest.Builder step = StepRequest.newBuilder();
         for (int j = 0; j < playing.size(); j++) {
           int action =

@@ -15,12 +15,15 @@ final class ProgressLine {
   private final PrintStream out;
   private final boolean terminal;
   private final long budgetFrames;
+  private final String label;
   private int shownLength;
 
-  ProgressLine(PrintStream out, boolean terminal, long budgetFrames) {
+  /** @param label what the line is about, e.g. a suite's "game 2 of 7: breakout"; empty for none */
+  ProgressLine(PrintStream out, boolean terminal, long budgetFrames, String label) {
     this.out = out;
     this.terminal = terminal;
     this.budgetFrames = budgetFrames;
+    this.label = label;
   }
 
   /** The refreshed line (terminal only). */
@@ -58,6 +61,9 @@ final class ProgressLine {
   String text(MetricsRow row, LearnerStatus learner, ActorStatus actors, long elapsedNanos) {
     double left = row.framesPerSecond() > 0 ? (budgetFrames - row.frames()) / row.framesPerSecond() : Double.NaN;
     StringBuilder s = new StringBuilder();
+    if (!label.isEmpty()) {
+      s.append(label).append(" | ");
+    }
     s.append(String.format(Locale.ROOT, "frames %s/%s", count(row.frames()), count(budgetFrames)));
     s.append(String.format(Locale.ROOT, " | %.0f fps", row.framesPerSecond()));
     s.append(String.format(Locale.ROOT, " | games %d", row.episodes()));

@@ -47,7 +47,7 @@ final class TrainCommand {
 
   static final Set<String> OPTIONS =
       Set.of("run", "frames", "spec", "set", "replay", "redis", "env", "learner", "inference", "runs-dir",
-          "progress-seconds", "eval-games", "dashboard", "max-restarts");
+          "progress-seconds", "eval-games", "random-games", "dashboard", "max-restarts");
   static final Set<String> FLAGS = Set.of("no-eval", "no-dashboard");
 
   static final String USAGE =
@@ -64,6 +64,8 @@ final class TrainCommand {
                               drive services started elsewhere (all four), e.g. through port-forwards
         --progress-seconds N  seconds between metrics rows and plain progress lines (default 10)
         --eval-games N        games of the evaluation at the budget (default 30); --no-eval skips it
+        --random-games N      also play N games with uniformly random actions at the budget: the
+                              game's random-policy baseline, in eval.csv with epsilon 1 (default 0)
         --dashboard HOST:PORT the live training page's address (default 127.0.0.1:8765; port 0 for any
                               free one); --no-dashboard serves none
         --max-restarts N      restarts of each service (and of the local redis-server) that dies, with
@@ -76,10 +78,17 @@ final class TrainCommand {
 
   private final PrintStream out;
   private final Interrupts interrupts;
+  private final String label;
 
   TrainCommand(PrintStream out, Interrupts interrupts) {
+    this(out, interrupts, "");
+  }
+
+  /** @param label heads each progress line, e.g. a suite's "game 2 of 7: breakout" */
+  TrainCommand(PrintStream out, Interrupts interrupts, String label) {
     this.out = out;
     this.interrupts = interrupts;
+    this.label = label;
   }
 
   int run(Args args) throws Exception {
@@ -169,15 +178,7 @@ final class TrainCommand {
 
   /** The stored specification when resuming (refusing a change of game or network), else a new one. */
   private RunSpec resolveSpec(Args args, String game, Path runDir, Path specFile, boolean resuming) {
-    Map<String, String> overrides = new LinkedHashMap<>();
-    for (String assignment : args.all("set")) {
-      int eq = assignment.indexOf('=');
-      if (eq <= 0) {
-        throw new Args.UsageException("--set takes KEY=VALUE, got '" + assignment + "'");
-      }
-      overrides.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim());
-    }
-    args.option("frames").ifPresent(frames -> overrides.put("budget.frames", frames.replace("_", "")));
+    Map<String, String> overrides = specOverrides(args);
     RunSpec spec;
     if (resuming) {
       RunSpec stored = RunSpec.load(specFile);
@@ -203,6 +204,20 @@ final class TrainCommand {
       spec = base.with(withGame);
     }
     return spec;
+  }
+
+  /** The run specification values given on the command line: each --set KEY=VALUE and --frames. */
+  static Map<String, String> specOverrides(Args args) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (String assignment : args.all("set")) {
+      int eq = assignment.indexOf('=');
+      if (eq <= 0) {
+        throw new Args.UsageException("--set takes KEY=VALUE, got '" + assignment + "'");
+      }
+      overrides.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim());
+    }
+    args.option("frames").ifPresent(frames -> overrides.put("budget.frames", frames.replace("_", "")));
+    return overrides;
   }
 
   private static Endpoints givenEndpoints(Args args) {
@@ -321,12 +336,17 @@ final class TrainCommand {
     if (progressNanos <= 0) {
       throw new Args.UsageException("--progress-seconds must be at least 1");
     }
+    int evalGames = (int) args.longOption("eval-games", 30);
+    int randomGames = (int) args.longOption("random-games", 0);
+    if (evalGames < 1 || randomGames < 0) {
+      throw new Args.UsageException("--eval-games must be at least 1 and --random-games at least 0");
+    }
     ActorStatus started = startActors(clients, progress.frames(), progress.episodes());
     out.printf(
         "train: %d actors x %d sessions of %s; budget %,d frames%n",
         started.getNumActors(), started.getSessions() / Math.max(1, started.getNumActors()), spec.game(),
         spec.budgetFrames());
-    ProgressLine line = new ProgressLine(out, System.console() != null, spec.budgetFrames());
+    ProgressLine line = new ProgressLine(out, System.console() != null, spec.budgetFrames(), label);
     RunSampler sampler = new RunSampler(clients, progress);
     long startNanos = System.nanoTime();
     long lastRowNanos = startNanos;
@@ -415,7 +435,10 @@ final class TrainCommand {
       }
       chart(runDir, name);
       if (budgetReached && !args.flag("no-eval")) {
-        evaluate(clients, spec, runDir, (int) args.longOption("eval-games", 30), stoppedFrames);
+        evaluate(clients, spec, runDir, evalGames, 0.05, stoppedFrames);
+      }
+      if (budgetReached && randomGames > 0) {
+        evaluate(clients, spec, runDir, randomGames, 1.0, stoppedFrames);
       }
       out.println("train: stopping the services (the learner writes its checkpoint)");
     }
@@ -428,8 +451,14 @@ final class TrainCommand {
         .startActors(StartActorsRequest.newBuilder().setStartFrames(frames).setStartEpisodes(games).build());
   }
 
-  private void evaluate(ServiceClients clients, RunSpec spec, Path runDir, int games, long frames) throws IOException {
-    out.printf("eval: %d games with the live model, epsilon 0.05%n", games);
+  /**
+   * The model's evaluation at epsilon 0.05 with a GIF of its first game, or (epsilon 1) the game's
+   * random-policy baseline under the same protocol, which needs no model.
+   */
+  private void evaluate(ServiceClients clients, RunSpec spec, Path runDir, int games, double epsilon, long frames)
+      throws IOException {
+    boolean randomPlay = epsilon >= 1;
+    out.printf(randomPlay ? "eval: %d games with random actions%n" : "eval: %d games with the live model, epsilon 0.05%n", games);
     Evaluator.Result result =
         Evaluator.play(
             clients::env,
@@ -439,9 +468,9 @@ final class TrainCommand {
             0,
             Evaluator.Protocol.standard(spec),
             games,
-            0.05,
+            epsilon,
             spec.seed() + 1_000_000,
-            runDir.resolve("eval.gif"));
+            randomPlay ? null : runDir.resolve("eval.gif"));
     EvalCommand.report(out, runDir, result, frames);
   }
 

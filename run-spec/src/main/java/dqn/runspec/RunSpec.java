@@ -45,6 +45,11 @@ public final class RunSpec {
     check();
   }
 
+  /** The games built into the env-service (not ALE ROMs), each its own family of defaults. */
+  public static Set<String> builtInGames() {
+    return BUILT_IN_FAMILIES;
+  }
+
   /** The built-in specification for a game: its family's defaults with {@code game} set. */
   public static RunSpec forGame(String game) {
     Map<String, String> values = familyDefaults(game);

@@ -15,6 +15,23 @@ final class AtomicFile {
 
   private AtomicFile() {}
 
+  /** Writes the contents of a file to the path it is given. */
+  @FunctionalInterface
+  interface Contents {
+    void writeTo(Path file) throws IOException;
+  }
+
+  /** Writes {@code contents} to {@code target} atomically, replacing an existing target. */
+  static void write(Path target, Contents contents) throws IOException {
+    Path temp = tempBeside(target);
+    try {
+      contents.writeTo(temp);
+      commit(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
   /** A new empty temporary file beside {@code target}, hidden by its leading dot. */
   static Path tempBeside(Path target) throws IOException {
     Path absolute = target.toAbsolutePath();

@@ -8,7 +8,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -54,13 +53,7 @@ public final class LearningCurveChart {
 
   /** Writes {@code image} to {@code png} atomically, replacing an older one. */
   static void writePng(BufferedImage image, Path png) throws IOException {
-    Path temp = AtomicFile.tempBeside(png);
-    try {
-      ImageIO.write(image, "png", temp.toFile());
-      AtomicFile.commit(temp, png);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFile.write(png, temp -> ImageIO.write(image, "png", temp.toFile()));
   }
 
   /** The chart as a {@value #WIDTH_PX}x{@value #HEIGHT_PX} image. */

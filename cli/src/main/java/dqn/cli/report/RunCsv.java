@@ -11,12 +11,15 @@ import java.util.List;
  * reporting interval) and {@value #EPISODES_FILE} (one {@link EpisodeRow} per finished game).
  * Opening continues existing files, so a resumed run appends to the same ones; each row is flushed
  * as it is written. Appends are safe from several threads (actors finish games concurrently).
- * Training writes them through {@link RunLog}, which keeps the TensorBoard files beside them.
+ * Training writes them through {@link RunLog}, which keeps the TensorBoard files beside them. The
+ * readers also read {@value #EVAL_FILE}, which {@code dqn eval} appends to.
  */
 public final class RunCsv implements AutoCloseable {
 
   public static final String METRICS_FILE = "metrics.csv";
   public static final String EPISODES_FILE = "episodes.csv";
+  /** Written by {@code dqn eval}, not by this class: one {@link EvalRow} per evaluation. */
+  public static final String EVAL_FILE = "eval.csv";
 
   private final BufferedWriter metrics;
   private final BufferedWriter episodes;
@@ -77,6 +80,11 @@ public final class RunCsv implements AutoCloseable {
   public static List<EpisodeRow> readEpisodes(Path runDir) throws IOException {
     return Csv.readRows(
         runDir.resolve(EPISODES_FILE), EpisodeRow.CSV_HEADER, EpisodeRow::fromCsvFields);
+  }
+
+  /** The evaluations of {@code runDir}, oldest first; none before the first. */
+  public static List<EvalRow> readEvals(Path runDir) throws IOException {
+    return Csv.readRows(runDir.resolve(EVAL_FILE), EvalRow.CSV_HEADER, EvalRow::fromCsvFields);
   }
 
   /** Where the run in {@code runDir} stands; all zero and empty for a new one. */

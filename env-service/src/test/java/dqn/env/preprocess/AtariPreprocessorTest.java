@@ -12,7 +12,10 @@ import dqn.env.TestAle;
 import dqn.env.ale.Game;
 import dqn.env.games.GameCatalogue;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +102,24 @@ class AtariPreprocessorTest {
     }
   }
 
+  /**
+   * The Atari default ends a training episode at a lost life; Pong keeps no lives counter (ALE
+   * reports 0), so its training stream must be byte for byte what it was without the signal.
+   */
+  @Test
+  void pongIsByteIdenticalWithAndWithoutTheLifeLossSignal() throws Exception {
+    int steps = 4_000;
+    Digest with = digest(PONG, PreprocessOptions.DEFAULTS.withTerminalOnLifeLoss(true), 5, steps);
+    Digest without = digest(PONG, PreprocessOptions.DEFAULTS.withTerminalOnLifeLoss(false), 5, steps);
+    assertEquals(0, with.maxLives(), "Pong has no lives counter");
+    assertTrue(with.resets() > 0, "the run should cross a game's end, got " + with.resets() + " resets");
+    assertEquals(without, with);
+
+    Digest breakoutWith = digest(BREAKOUT, PreprocessOptions.DEFAULTS.withTerminalOnLifeLoss(true), 5, 2_000);
+    Digest breakoutWithout = digest(BREAKOUT, PreprocessOptions.DEFAULTS.withTerminalOnLifeLoss(false), 5, 2_000);
+    assertTrue(breakoutWith.resets() > breakoutWithout.resets(), "in Breakout the signal ends episodes at lost lives");
+  }
+
   @Test
   void frameCapTruncatesTheEpisode() {
     PreprocessOptions options = PreprocessOptions.DEFAULTS.withNoopMax(0).withMaxEpisodeFrames(101);
@@ -181,6 +202,32 @@ class AtariPreprocessorTest {
     }
     return new Run(observations.toByteArray(), rewards, resets);
   }
+
+  /** SHA-256 of every observation, reward and end flag of a random-action run, and its resets. */
+  private static Digest digest(Game game, PreprocessOptions options, long seed, int steps) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] observation = new byte[options.observationBytes()];
+    SplittableRandom actions = new SplittableRandom(99);
+    int resets = 0;
+    int maxLives = 0;
+    try (AtariPreprocessor env = open(game, options, seed)) {
+      for (int i = 0; i < steps; i++) {
+        StepOutcome outcome = env.step(actions.nextInt(env.actions().size()));
+        maxLives = Math.max(maxLives, outcome.lives());
+        sha.update(ByteBuffer.allocate(6).putFloat(outcome.reward())
+            .put((byte) (outcome.terminated() ? 1 : 0)).put((byte) (outcome.truncated() ? 1 : 0)).array());
+        if (outcome.done()) {
+          env.reset();
+          resets++;
+        }
+        env.observation(observation, 0);
+        sha.update(observation);
+      }
+    }
+    return new Digest(HexFormat.of().formatHex(sha.digest()), resets, maxLives);
+  }
+
+  private record Digest(String sha256, int resets, int maxLives) {}
 
   private record Run(byte[] observations, float[] rewards, int resets) {}
 }
