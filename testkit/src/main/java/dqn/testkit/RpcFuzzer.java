@@ -202,9 +202,12 @@ public final class RpcFuzzer {
     String description = status.getDescription() == null ? "" : status.getDescription();
     // GOAWAY comes with any client-side code (RESOURCE_EXHAUSTED for ENHANCE_YOUR_CALM, the HTTP/2
     // server's guard against streams reset in bulk, which the fuzzer's many cut-off streams trip).
+    // A call written just as the connection closes fails on the client with UNKNOWN "channel
+    // closed" and the ClosedChannelException as its local cause; a server's UNKNOWN has no cause.
     return description.contains("GOAWAY")
         || ((status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL)
-            && (description.contains("Network closed") || status.getCause() instanceof IOException));
+            && (description.contains("Network closed") || status.getCause() instanceof IOException))
+        || (status.getCode() == Status.Code.UNKNOWN && status.getCause() instanceof IOException);
   }
 
   private static void record(List<String> improper, String line) {
