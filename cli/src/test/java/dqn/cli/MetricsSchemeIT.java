@@ -44,7 +44,8 @@ class MetricsSchemeIT {
 
   @TempDir Path runs;
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1, as Prometheus scrapes (the JDK client's default h2c upgrade once hung in TokensIT).
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
   @Test
   void everyMetricTheDashboardQueriesIsExportedByItsService() throws Exception {
@@ -137,7 +138,7 @@ class MetricsSchemeIT {
     for (Map.Entry<String, String> service : services.entrySet()) {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://" + service.getValue() + "/q/metrics")).build(),
+              HttpRequest.newBuilder(URI.create("http://" + service.getValue() + "/q/metrics")).timeout(Duration.ofSeconds(30)).build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), service.getKey() + ": " + response.body());
       Set<String> exported = new TreeSet<>();

@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,10 +89,14 @@ class TokensIT {
       refused(endpoints.learner(), channel -> LearnerServiceGrpc.newBlockingStub(channel).getStatus(GetStatusRequest.getDefaultInstance()));
       refused(endpoints.inference(), channel -> InferenceServiceGrpc.newBlockingStub(channel).listModels(ListModelsRequest.getDefaultInstance()));
       // Metrics stay open (as gRPC health does: the command line waited on it), and name no secret.
-      HttpClient http = HttpClient.newHttpClient();
+      // HTTP/1.1, as Prometheus scrapes: the JDK client's default h2c upgrade once left a scrape
+      // unanswered here for minutes (clean-clone CI); a timeout turns such a hang into a failure.
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
       for (String target : List.of(endpoints.env(), endpoints.replay(), endpoints.learner(), endpoints.inference())) {
         HttpResponse<String> metrics =
-            http.send(HttpRequest.newBuilder(URI.create("http://" + target + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://" + target + "/q/metrics")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode(), target);
         assertTrue(metrics.body().contains("dqn_"), target + " exports its metrics");
         assertTrue(metrics.body().lines().noneMatch(line -> line.contains("tok-")), target + "'s metrics name a token");
