@@ -175,7 +175,7 @@ class DashboardIT {
   }
 
   private static void awaitHttp(String url, Process owner) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + PAGE_WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       assertTrue(owner.isAlive(), "dqn ended before serving its page (see " + SCREENSHOTS + ")");

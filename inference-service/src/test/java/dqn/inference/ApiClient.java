@@ -3,6 +3,7 @@ package dqn.inference;
 import com.google.protobuf.ByteString;
 import dqn.client.Tensors;
 import dqn.client.inference.InferenceClient;
+import dqn.testkit.PrometheusText;
 import dqn.v1.ActRequest;
 import dqn.v1.ActResponse;
 import dqn.v1.DType;
@@ -15,12 +16,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -128,18 +123,7 @@ public final class ApiClient implements AutoCloseable {
 
   /** The Prometheus text of /q/metrics. */
   public String metrics() {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return PrometheusText.scrape(port);
   }
 
   /**

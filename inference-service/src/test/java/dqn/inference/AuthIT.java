@@ -10,6 +10,7 @@ import dqn.v1.SetLiveVersionRequest;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse;
 import java.net.URI;
+import dqn.testkit.PrometheusText;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class AuthIT {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = PrometheusText.HTTP_1_1;
 
   @Test
   void callsNeedOneOfTheConfiguredTokens() throws Exception {

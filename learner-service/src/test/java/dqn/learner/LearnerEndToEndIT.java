@@ -127,12 +127,7 @@ class LearnerEndToEndIT {
         LearnerStatus training =
             awaitStatus(stub, s -> s.getUpdateStep() >= 3 && s.getState() == LearnerState.LEARNER_STATE_TRAINING, "training");
         assertEquals("cpu", training.getDevice());
-        String metrics =
-            java.net.http.HttpClient.newHttpClient()
-                .send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + learner.port() + "/q/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = dqn.testkit.PrometheusText.scrape(learner.port());
         assertTrue(metrics.contains("dqn_learner_updates_total") && metrics.contains("dqn_learner_data_wait_ratio"), metrics);
         assertTrue(training.getEnvFrames() >= 400 * 4, training.toString());
 

@@ -1,5 +1,12 @@
 package dqn.testkit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +24,37 @@ public final class PrometheusText {
   private PrometheusText(Map<String, Double> samples) {
     this.samples = samples;
   }
+
+  /**
+   * The text a service's {@code /q/metrics} answers on 127.0.0.1, asked over HTTP/1.1 as Prometheus
+   * asks: the JDK client's default h2c upgrade sometimes gets the HTTP/1.1 body on the upgraded
+   * connection from the services' shared Vert.x server (a protocol error, or no answer for minutes).
+   */
+  public static String scrape(int port) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    try {
+      HttpResponse<String> response = HTTP_1_1.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("/q/metrics answered " + response.statusCode() + ": " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The client for tests' plain HTTP calls to the services (see {@link #scrape}). */
+  public static final HttpClient HTTP_1_1 =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   public static PrometheusText parse(String text) {
     Map<String, Double> samples = new LinkedHashMap<>();

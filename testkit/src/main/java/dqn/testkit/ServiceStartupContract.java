@@ -66,7 +66,7 @@ public abstract class ServiceStartupContract {
           Status.Code.UNIMPLEMENTED, probe.callUnknownMethod("dqn.v1.NoSuchService/Call").getCode());
 
       HttpResponse<String> metrics =
-          HttpClient.newHttpClient()
+          PrometheusText.HTTP_1_1
               .send(
                   HttpRequest.newBuilder(
                           URI.create("http://127.0.0.1:" + service.port() + "/q/metrics"))
