@@ -1,26 +1,8 @@
 package dqn.cli;
 
-import dqn.cli.report.EpisodeRow;
-import dqn.cli.report.LearningCurveChart;
-import dqn.cli.report.MetricsRow;
 import dqn.cli.report.RunCsv;
-import dqn.cli.report.RunLog;
 import dqn.cli.report.RunProgress;
 import dqn.runspec.RunSpec;
-import dqn.runspec.Suggestions;
-import dqn.v1.ActorStatus;
-import dqn.v1.FinishedEpisode;
-import dqn.v1.GetActorStatusRequest;
-import dqn.v1.GetStatsRequest;
-import dqn.v1.GetStatusRequest;
-import dqn.v1.LearnerStatus;
-import dqn.v1.ListGamesRequest;
-import dqn.v1.ReplayStats;
-import dqn.v1.SnapshotInfo;
-import dqn.v1.SnapshotNowRequest;
-import dqn.v1.StartActorsRequest;
-import dqn.v1.StopActorsRequest;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,19 +11,16 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * {@code dqn train <game>}: the closed loop on one machine. Starts the four services as separate
- * processes (or drives ones started elsewhere), wires them from the run specification, starts the
- * actors, and follows the run: progress, {@code metrics.csv}, {@code episodes.csv}, TensorBoard
- * files, the learning curve, until the frame budget or Ctrl-C, then a checkpoint, a snapshot and (at
- * the budget) an evaluation. The same command with the same {@code --run} resumes.
+ * {@code dqn train <game>}: the closed loop on one machine. Resolves the run directory and the run
+ * specification, starts the four services ({@link TrainingServices}; or drives ones started
+ * elsewhere) and a local redis-server when asked, and hands the run to {@link RunFollower} until the
+ * frame budget or Ctrl-C. The same command with the same {@code --run} resumes.
  */
 final class TrainCommand {
 
@@ -72,8 +51,6 @@ final class TrainCommand {
                               backoff, before the run stops (default 3)
       """;
 
-  private static final Duration POLL = Duration.ofSeconds(1);
-  private static final long CHART_PERIOD_NANOS = 30_000_000_000L;
   private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private final PrintStream out;
@@ -152,14 +129,15 @@ final class TrainCommand {
               "train: the in-memory replay starts empty: updates resume once it holds "
                   + spec.learningStartsSteps() + " transitions again (--replay redis keeps it across restarts)");
         }
-        endpoints = startServices(services, spec, runDir, specFile, name, redisUri);
+        endpoints = TrainingServices.start(services, spec, runDir, specFile, name, redisUri, out);
       }
       endpoints.write(runDir.resolve("services.properties"));
       try (ServiceClients clients = new ServiceClients(endpoints)) {
         if (given != null) {
-          requireGame(clients, game);
+          TrainingServices.requireGame(clients, game);
         }
-        return follow(clients, new Supervisor(services, redis, maxRestarts, out), spec, runDir, name, progress, args);
+        return new RunFollower(out, interrupts, label)
+            .follow(clients, new Supervisor(services, redis, maxRestarts, out), spec, runDir, name, progress, args);
       }
     } catch (RuntimeException | IOException e) {
       if (!resuming && !Files.exists(runDir.resolve(RunCsv.METRICS_FILE))) {
@@ -238,248 +216,5 @@ final class TrainCommand {
     }
     return new Endpoints(
         args.option("env").get(), args.option("replay").get(), args.option("learner").get(), args.option("inference").get());
-  }
-
-  /** Starts the four services on free loopback ports, each told the others' addresses. */
-  private Endpoints startServices(
-      LocalServices services, RunSpec spec, Path runDir, Path specFile, String name, String redisUri)
-      throws IOException, InterruptedException {
-    Map<String, Integer> ports = new HashMap<>();
-    for (String module : List.of("env-service", "replay-service", "learner-service", "inference-service")) {
-      ports.put(module, LocalServices.freePort());
-    }
-    String env = "127.0.0.1:" + ports.get("env-service");
-    String replay = "127.0.0.1:" + ports.get("replay-service");
-    String learner = "127.0.0.1:" + ports.get("learner-service");
-    String inference = "127.0.0.1:" + ports.get("inference-service");
-    Map<String, String> common = Map.of("DQN_RUN_SPEC", specFile.toString());
-
-    Map<String, String> envProps = new LinkedHashMap<>();
-    envProps.put("dqn.env.actors.inference-target", inference);
-    envProps.put("dqn.env.actors.replay-target", replay);
-    envProps.put("dqn.env.sessions.max", Integer.toString(Math.max(128, spec.actorCount() * spec.sessionsPerActor() + 32)));
-
-    Map<String, String> replayProps = new LinkedHashMap<>();
-    replayProps.put("dqn.replay.redis-uri", redisUri);
-    // One Redis may hold several runs' replays.
-    replayProps.put("dqn.replay.redis.key-prefix", "dqn:" + name);
-
-    Map<String, String> inferenceProps = Map.of("dqn.inference.registry.model-dir", runDir.resolve("models").toString());
-
-    Map<String, String> learnerProps = new LinkedHashMap<>();
-    learnerProps.put("dqn.learner.replay-target", replay);
-    learnerProps.put("dqn.learner.inference-target", inference);
-    learnerProps.put("dqn.learner.env-target", env);
-    learnerProps.put("dqn.learner.checkpoints.dir", runDir.resolve("checkpoints").toString());
-    learnerProps.put("dqn.learner.snapshots.dir", runDir.resolve("snapshots").toString());
-    Map<String, String> learnerEnv = new LinkedHashMap<>(common);
-    learnerEnv.putAll(learnerMallocSettings());
-
-    out.println("train: starting env-, replay-, inference- and learner-service (logs in " + runDir.resolve("logs") + ")");
-    services.start(
-        List.of(
-            new LocalServices.Spec("env-service", envProps, common, "1g"),
-            new LocalServices.Spec("replay-service", replayProps, common, replayHeap(spec)),
-            new LocalServices.Spec("inference-service", inferenceProps, common, "1g")),
-        ports);
-    try (ServiceClients clients = new ServiceClients(new Endpoints(env, replay, learner, inference))) {
-      requireGame(clients, spec.game());
-    }
-    // The learner asks the env-service for the game's actions at start.
-    services.start(List.of(new LocalServices.Spec("learner-service", learnerProps, learnerEnv, "2g")), ports);
-    out.printf("train: services up: env %s, replay %s, learner %s, inference %s%n", env, replay, learner, inference);
-    return new Endpoints(env, replay, learner, inference);
-  }
-
-  /** The in-memory replay keeps every frame LZ4-compressed on the heap: about 3 KB per Atari step. */
-  private static String replayHeap(RunSpec spec) {
-    long capacity = Long.parseLong(spec.get("replay.capacity"));
-    long frameBytes = (long) spec.screenHeight() * spec.screenWidth();
-    long megabytes = 512 + capacity * Math.max(1024, frameBytes / 2) / (1 << 20);
-    return megabytes + "m";
-  }
-
-  /** glibc settings that stop libtorch's page faults (why: in k8s/learner-malloc.env). */
-  private static Map<String, String> learnerMallocSettings() throws IOException {
-    Map<String, String> settings = new LinkedHashMap<>();
-    Path file = LocalServices.home().resolve("k8s/learner-malloc.env");
-    if (Files.exists(file)) {
-      for (String line : Files.readAllLines(file)) {
-        String trimmed = line.trim();
-        int eq = trimmed.indexOf('=');
-        if (!trimmed.startsWith("#") && eq > 0) {
-          settings.put(trimmed.substring(0, eq), trimmed.substring(eq + 1));
-        }
-      }
-    }
-    return settings;
-  }
-
-  private static void requireGame(ServiceClients clients, String game) {
-    TreeSet<String> games = new TreeSet<>();
-    clients.env().listGames(ListGamesRequest.getDefaultInstance()).getGamesList().forEach(g -> games.add(g.getName()));
-    if (!games.contains(game)) {
-      throw new Args.UsageException(
-          "unknown game '" + game + "'; closest: " + String.join(", ", Suggestions.closest(game, games, 5))
-              + " (dqn train catch is the one-minute demo)");
-    }
-  }
-
-  /**
-   * Starts the actors and follows the run until the budget, Ctrl-C, or a service that keeps dying;
-   * a service that dies meanwhile is restarted (the actors too, from where the run stood).
-   */
-  private int follow(
-      ServiceClients clients, Supervisor supervisor, RunSpec spec, Path runDir, String name, RunProgress progress, Args args)
-      throws Exception {
-    long progressNanos = args.longOption("progress-seconds", 10) * 1_000_000_000L;
-    if (progressNanos <= 0) {
-      throw new Args.UsageException("--progress-seconds must be at least 1");
-    }
-    int evalGames = (int) args.longOption("eval-games", 30);
-    int randomGames = (int) args.longOption("random-games", 0);
-    if (evalGames < 1 || randomGames < 0) {
-      throw new Args.UsageException("--eval-games must be at least 1 and --random-games at least 0");
-    }
-    ActorStatus started = startActors(clients, progress.frames(), progress.episodes());
-    out.printf(
-        "train: %d actors x %d sessions of %s; budget %,d frames%n",
-        started.getNumActors(), started.getSessions() / Math.max(1, started.getNumActors()), spec.game(),
-        spec.budgetFrames());
-    ProgressLine line = new ProgressLine(out, System.console() != null, spec.budgetFrames(), label);
-    RunSampler sampler = new RunSampler(clients, progress);
-    long startNanos = System.nanoTime();
-    long lastRowNanos = startNanos;
-    long lastChartNanos = startNanos;
-    boolean budgetReached = false;
-    boolean gaveUp = false;
-    // Where the run stood at the last look: a restarted env-service's actors continue from it.
-    long frames = progress.frames();
-    long games = progress.episodes();
-    boolean actorsRunning = true;
-    try (RunLog runLog = RunLog.open(runDir, spec);
-        Dashboard dashboard = Dashboard.open(args, clients, name, runDir, spec, out)) {
-      while (!interrupts.stopRequested()) {
-        Thread.sleep(POLL.toMillis());
-        String dead = supervisor.dead();
-        if (dead != null) {
-          line.finish();
-          if (!supervisor.restart(dead, interrupts::stopRequested)) {
-            gaveUp = !interrupts.stopRequested();
-            break;
-          }
-          actorsRunning &= !dead.equals("env-service");
-          continue;
-        }
-        if (!actorsRunning) {
-          try {
-            startActors(clients, frames, games);
-            actorsRunning = true;
-            out.printf("train: actors started again at %,d frames, %,d games%n", frames, games);
-          } catch (StatusRuntimeException e) {
-            line.note("the actors did not start again (" + e.getStatus().getCode() + "); retrying");
-            continue;
-          }
-        }
-        RunSampler.Sample sample;
-        try {
-          sample = sampler.sample();
-        } catch (StatusRuntimeException e) {
-          line.note("a service did not answer (" + e.getStatus().getCode() + "); retrying");
-          continue;
-        }
-        for (EpisodeRow game : sample.games()) {
-          runLog.append(game);
-        }
-        dashboard.add(sample.games());
-        MetricsRow row = sample.row();
-        frames = row.frames();
-        games = row.episodes();
-        long now = System.nanoTime();
-        line.show(row, sample.learner(), sample.actors(), now - startNanos);
-        budgetReached = row.frames() >= spec.budgetFrames();
-        if (now - lastRowNanos >= progressNanos || budgetReached) {
-          runLog.append(row);
-          dashboard.add(row);
-          lastRowNanos = now;
-          line.plain(row, sample.learner(), sample.actors(), now - startNanos);
-        }
-        if (now - lastChartNanos >= CHART_PERIOD_NANOS) {
-          chart(runDir, name);
-          lastChartNanos = now;
-        }
-        if (budgetReached) {
-          break;
-        }
-      }
-      line.finish();
-      out.println(
-          budgetReached
-              ? "train: frame budget reached; stopping the actors"
-              : gaveUp ? "train: stopping: the actors first" : "train: stopping (Ctrl-C or SIGTERM): the actors first");
-      long stoppedFrames = frames;
-      try {
-        ActorStatus stopped = clients.envStopping().stopActors(StopActorsRequest.getDefaultInstance());
-        stoppedFrames = stopped.getFrames();
-        out.printf("train: actors stopped at %,d frames, %,d games%n", stopped.getFrames(), stopped.getEpisodes());
-      } catch (StatusRuntimeException e) {
-        out.println("train: the actors could not be stopped in order: " + e.getStatus().getDescription());
-      }
-      try {
-        SnapshotInfo snapshot = clients.learner().snapshotNow(SnapshotNowRequest.getDefaultInstance());
-        out.printf(
-            "train: snapshot at update %,d: %s (version %d)%n",
-            snapshot.getUpdateStep(), snapshot.getPath(), snapshot.getVersion());
-      } catch (StatusRuntimeException e) {
-        out.println("train: no snapshot now: " + e.getStatus().getDescription());
-      }
-      chart(runDir, name);
-      if (budgetReached && !args.flag("no-eval")) {
-        evaluate(clients, spec, runDir, evalGames, 0.05, stoppedFrames);
-      }
-      if (budgetReached && randomGames > 0) {
-        evaluate(clients, spec, runDir, randomGames, 1.0, stoppedFrames);
-      }
-      out.println("train: stopping the services (the learner writes its checkpoint)");
-    }
-    out.printf("train: run directory %s%n", runDir);
-    return gaveUp ? 1 : 0;
-  }
-
-  private static ActorStatus startActors(ServiceClients clients, long frames, long games) {
-    return clients.env()
-        .startActors(StartActorsRequest.newBuilder().setStartFrames(frames).setStartEpisodes(games).build());
-  }
-
-  /**
-   * The model's evaluation at epsilon 0.05 with a GIF of its first game, or (epsilon 1) the game's
-   * random-policy baseline under the same protocol, which needs no model.
-   */
-  private void evaluate(ServiceClients clients, RunSpec spec, Path runDir, int games, double epsilon, long frames)
-      throws IOException {
-    boolean randomPlay = epsilon >= 1;
-    out.printf(randomPlay ? "eval: %d games with random actions%n" : "eval: %d games with the live model, epsilon 0.05%n", games);
-    Evaluator.Result result =
-        Evaluator.play(
-            clients::env,
-            clients.inference,
-            spec.game(),
-            spec.game(),
-            0,
-            Evaluator.Protocol.standard(spec),
-            games,
-            epsilon,
-            spec.seed() + 1_000_000,
-            randomPlay ? null : runDir.resolve("eval.gif"));
-    EvalCommand.report(out, runDir, result, frames);
-  }
-
-  private static void chart(Path runDir, String name) {
-    try {
-      LearningCurveChart.write(
-          runDir.resolve("learning_curve.png"), name, RunCsv.readMetrics(runDir), RunCsv.readEpisodes(runDir));
-    } catch (IOException | RuntimeException e) {
-      System.err.println("train: the learning curve could not be drawn: " + e.getMessage());
-    }
   }
 }

@@ -1,6 +1,6 @@
 package dqn.env;
 
-import dqn.runtime.ServiceLauncher;
+import dqn.runtime.ServiceStartup;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /** Entry point of the env-service. */
@@ -10,6 +10,6 @@ public final class EnvServiceMain {
   private EnvServiceMain() {}
 
   public static void main(String... args) {
-    ServiceLauncher.run("env-service", args);
+    ServiceStartup.run("env-service", args);
   }
 }

@@ -1,6 +1,6 @@
 package dqn.inference;
 
-import dqn.runtime.ServiceLauncher;
+import dqn.runtime.ServiceStartup;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /** Entry point of the inference-service. */
@@ -10,6 +10,6 @@ public final class InferenceServiceMain {
   private InferenceServiceMain() {}
 
   public static void main(String... args) {
-    ServiceLauncher.run("inference-service", args);
+    ServiceStartup.run("inference-service", args);
   }
 }

@@ -221,7 +221,6 @@ public class LearnerBeans {
     LearnerConfig.Algorithm a = config.algorithm();
     return new Learner.Settings(
         a.sampling(),
-        a.priorityEpsilon(),
         a.targetSyncPeriodUpdates(),
         config.snapshots().periodUpdates(),
         config.checkpoints().periodUpdates(),
@@ -229,9 +228,9 @@ public class LearnerBeans {
         new ReplayAgreement(
             a.nStep(),
             a.gamma(),
-            a.learningStartsTransitions(),
+            a.learningStartsSteps(),
             a.batchSize(),
-            a.updatePeriodTransitions(),
+            a.updatePeriodSteps(),
             spec.observationShape(),
             spec.architecture() == Architecture.MLP),
         config.snapshots().probeBatch());

@@ -1,6 +1,6 @@
 package dqn.learner;
 
-import dqn.runtime.ServiceLauncher;
+import dqn.runtime.ServiceStartup;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /** Entry point of the learner-service. */
@@ -10,6 +10,6 @@ public final class LearnerServiceMain {
   private LearnerServiceMain() {}
 
   public static void main(String... args) {
-    ServiceLauncher.run("learner-service", args);
+    ServiceStartup.run("learner-service", args);
   }
 }

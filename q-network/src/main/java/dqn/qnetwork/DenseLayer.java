@@ -7,11 +7,11 @@ package dqn.qnetwork;
  */
 public record DenseLayer(String name, int inFeatures, int outFeatures, boolean relu) {
 
-    public String weightName() {
-        return name + ".weight";
-    }
+  public String weightName() {
+    return name + ".weight";
+  }
 
-    public String biasName() {
-        return name + ".bias";
-    }
+  public String biasName() {
+    return name + ".bias";
+  }
 }

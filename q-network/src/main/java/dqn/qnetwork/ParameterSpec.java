@@ -9,24 +9,24 @@ import java.util.List;
  */
 public record ParameterSpec(String name, List<Integer> shape) {
 
-    public ParameterSpec {
-        shape = List.copyOf(shape);
-    }
+  public ParameterSpec {
+    shape = List.copyOf(shape);
+  }
 
-    /** Number of float values the parameter holds. */
-    public int elementCount() {
-        int n = 1;
-        for (int d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+  /** Number of float values the parameter holds. */
+  public int elementCount() {
+    int n = 1;
+    for (int d : shape) {
+      n = Math.multiplyExact(n, d);
     }
+    return n;
+  }
 
-    public int[] shapeArray() {
-        return shape.stream().mapToInt(Integer::intValue).toArray();
-    }
+  public int[] shapeArray() {
+    return shape.stream().mapToInt(Integer::intValue).toArray();
+  }
 
-    public long[] shapeLongs() {
-        return shape.stream().mapToLong(Integer::longValue).toArray();
-    }
+  public long[] shapeLongs() {
+    return shape.stream().mapToLong(Integer::longValue).toArray();
+  }
 }

@@ -1,6 +1,6 @@
 package dqn.replay;
 
-import dqn.runtime.ServiceLauncher;
+import dqn.runtime.ServiceStartup;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /** Entry point of the replay-service. */
@@ -10,6 +10,6 @@ public final class ReplayServiceMain {
   private ReplayServiceMain() {}
 
   public static void main(String... args) {
-    ServiceLauncher.run("replay-service", args);
+    ServiceStartup.run("replay-service", args);
   }
 }

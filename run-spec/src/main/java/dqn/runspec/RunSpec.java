@@ -10,15 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The run specification: every experiment setting of a training run, read from one properties file
@@ -240,7 +237,7 @@ public final class RunSpec {
     p.put("dqn.replay.prioritized.alpha", get("replay.prioritized-alpha"));
     p.put("dqn.replay.prioritized.beta-start", get("replay.prioritized-beta-start"));
     p.put("dqn.replay.rate-limiter.min-size-to-sample", get("algorithm.learning-starts-steps"));
-    p.put("dqn.replay.rate-limiter.samples-per-insert", number(samplesPerInsert()));
+    p.put("dqn.replay.rate-limiter.samples-per-insert", RunSpecRules.number(samplesPerInsert()));
     p.put("dqn.replay.rate-limiter.error-buffer", get("replay.rate-limiter-slack-samples"));
     return p;
   }
@@ -260,8 +257,8 @@ public final class RunSpec {
     p.put("dqn.learner.algorithm.n-step", get("algorithm.n-step"));
     p.put("dqn.learner.algorithm.double-dqn", get("algorithm.double-dqn"));
     p.put("dqn.learner.algorithm.target-sync-period-updates", get("algorithm.target-sync-period-updates"));
-    p.put("dqn.learner.algorithm.learning-starts-transitions", get("algorithm.learning-starts-steps"));
-    p.put("dqn.learner.algorithm.update-period-transitions", get("algorithm.update-period-steps"));
+    p.put("dqn.learner.algorithm.learning-starts-steps", get("algorithm.learning-starts-steps"));
+    p.put("dqn.learner.algorithm.update-period-steps", get("algorithm.update-period-steps"));
     p.put("dqn.learner.algorithm.huber-delta", get("algorithm.huber-delta"));
     p.put("dqn.learner.algorithm.max-grad-norm", get("algorithm.max-grad-norm"));
     p.put("dqn.learner.algorithm.sampling", get("replay.sampling"));
@@ -319,64 +316,17 @@ public final class RunSpec {
 
   // ---- checks ------------------------------------------------------------------------------------
 
-  private record Rule(String key, Function<String, String> problem) {}
-
-  private static final List<Rule> RULES =
-      List.of(
-          new Rule("game", v -> v.matches("[a-z0-9_]+") ? null : "must be a game name such as pong or breakout"),
-          new Rule("seed", v -> longIn(v, Long.MIN_VALUE, Long.MAX_VALUE)),
-          new Rule("budget.frames", v -> longIn(v, 1, Long.MAX_VALUE)),
-          new Rule("preprocessing.frame-skip", v -> longIn(v, 1, 64)),
-          new Rule("preprocessing.frame-stack", v -> longIn(v, 1, 16)),
-          new Rule("preprocessing.screen-height", v -> longIn(v, 8, 1024)),
-          new Rule("preprocessing.screen-width", v -> longIn(v, 8, 1024)),
-          new Rule("preprocessing.noop-max", v -> longIn(v, 0, 1000)),
-          new Rule("preprocessing.fire-on-reset", RunSpec::bool),
-          new Rule("preprocessing.terminal-on-life-loss", RunSpec::bool),
-          new Rule("preprocessing.repeat-action-probability", v -> doubleIn(v, 0, 1)),
-          new Rule("preprocessing.max-episode-frames", v -> longIn(v, 1, Integer.MAX_VALUE)),
-          new Rule("network.architecture", v -> oneOf(v, "nature", "nips")),
-          new Rule("network.dueling", RunSpec::bool),
-          new Rule("algorithm.gamma", v -> doubleIn(v, 0, 1)),
-          new Rule("algorithm.n-step", v -> longIn(v, 1, 100)),
-          new Rule("algorithm.double-dqn", RunSpec::bool),
-          new Rule("algorithm.clip-rewards", RunSpec::bool),
-          new Rule("algorithm.batch-size", v -> longIn(v, 1, 1024)),
-          new Rule("algorithm.update-period-steps", v -> longIn(v, 1, 10_000)),
-          new Rule("algorithm.learning-starts-steps", v -> longIn(v, 1, Integer.MAX_VALUE)),
-          new Rule("algorithm.target-sync-period-updates", v -> longIn(v, 1, Long.MAX_VALUE)),
-          new Rule("algorithm.huber-delta", v -> doubleIn(v, 1e-9, 1e9)),
-          new Rule("algorithm.max-grad-norm", v -> doubleIn(v, 0, 1e9)),
-          new Rule("optimizer.kind", v -> oneOf(v, "adam", "centered-rmsprop")),
-          new Rule("optimizer.learning-rate", v -> doubleIn(v, 1e-12, 1)),
-          new Rule("optimizer.epsilon", v -> doubleIn(v, 1e-12, 1)),
-          new Rule("replay.capacity", v -> longIn(v, 1, Integer.MAX_VALUE)),
-          new Rule("replay.sampling", v -> oneOf(v, "uniform", "prioritized")),
-          new Rule("replay.prioritized-alpha", v -> doubleIn(v, 0, 1)),
-          new Rule("replay.prioritized-beta-start", v -> doubleIn(v, 0, 1)),
-          new Rule("replay.rate-limiter-slack-samples", v -> doubleIn(v, 1, 1e12)),
-          new Rule("exploration.mode", v -> oneOf(v, "linear", "ape-x")),
-          new Rule("exploration.epsilon-start", v -> doubleIn(v, 0, 1)),
-          new Rule("exploration.epsilon-end", v -> doubleIn(v, 0, 1)),
-          new Rule("exploration.epsilon-decay-frames", v -> longIn(v, 0, Long.MAX_VALUE)),
-          new Rule("actors.count", v -> longIn(v, 1, 256)),
-          new Rule("actors.sessions-per-actor", v -> longIn(v, 1, 256)),
-          new Rule("snapshots.period-updates", v -> longIn(v, 1, Long.MAX_VALUE)),
-          new Rule("checkpoints.period-updates", v -> longIn(v, 1, Long.MAX_VALUE)));
+  /**
+   * For each key, the extreme values its check accepts (every choice of a choice). A specification
+   * may still refuse one beside other values (a learning start above the capacity); any it accepts
+   * must start every service, which each service's tests check.
+   */
+  public static Map<String, List<String>> edges() {
+    return RunSpecRules.edges();
+  }
 
   private void check() {
-    List<String> problems = new ArrayList<>();
-    for (Rule rule : RULES) {
-      String value = values.get(rule.key());
-      if (value == null) {
-        problems.add(rule.key() + " is missing");
-        continue;
-      }
-      String problem = rule.problem().apply(value);
-      if (problem != null) {
-        problems.add(rule.key() + "=" + value + ": " + problem);
-      }
-    }
+    List<String> problems = RunSpecRules.problems(values);
     if (problems.isEmpty()) {
       long capacity = longValue("replay.capacity");
       if (learningStartsSteps() > capacity) {
@@ -384,42 +334,22 @@ public final class RunSpec {
             "algorithm.learning-starts-steps=" + learningStartsSteps()
                 + " exceeds replay.capacity=" + capacity + ": learning would never start");
       }
+      long sessions = (long) actorCount() * sessionsPerActor();
+      if (sessions > RunSpecRules.MAX_ACTOR_SESSIONS) {
+        problems.add(
+            "actors.count x actors.sessions-per-actor = " + sessions + " sessions; the env-service plays at most "
+                + RunSpecRules.MAX_ACTOR_SESSIONS);
+      }
       if (Double.parseDouble(get("replay.rate-limiter-slack-samples")) < Math.max(1, samplesPerInsert())) {
         problems.add(
             "replay.rate-limiter-slack-samples must be at least algorithm.batch-size /"
-                + " algorithm.update-period-steps = " + number(samplesPerInsert())
+                + " algorithm.update-period-steps = " + RunSpecRules.number(samplesPerInsert())
                 + ", or the actors and the learner would hold each other back forever");
       }
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("run specification: " + String.join("; ", problems));
     }
-  }
-
-  private static String longIn(String value, long min, long max) {
-    try {
-      long v = Long.parseLong(value);
-      return v >= min && v <= max ? null : "must be an integer in [" + min + ", " + max + "]";
-    } catch (NumberFormatException e) {
-      return "must be an integer";
-    }
-  }
-
-  private static String doubleIn(String value, double min, double max) {
-    try {
-      double v = Double.parseDouble(value);
-      return v >= min && v <= max ? null : "must be a number in [" + number(min) + ", " + number(max) + "]";
-    } catch (NumberFormatException e) {
-      return "must be a number";
-    }
-  }
-
-  private static String bool(String value) {
-    return value.equals("true") || value.equals("false") ? null : "must be true or false";
-  }
-
-  private static String oneOf(String value, String... allowed) {
-    return List.of(allowed).contains(value) ? null : "must be one of " + String.join(", ", allowed);
   }
 
   private int intValue(String key) {
@@ -434,15 +364,9 @@ public final class RunSpec {
     return Boolean.parseBoolean(get(key));
   }
 
-  private static String number(double value) {
-    return value == Math.rint(value) && Math.abs(value) < 1e15
-        ? Long.toString((long) value)
-        : String.format(Locale.ROOT, "%s", value);
-  }
-
   private String closestKey(String key) {
     return Suggestions.closest(key, values.keySet(), 1).stream()
-        .filter(known -> Suggestions.editDistance(known, key) <= Math.max(3, key.length() / 3))
+        .filter(known -> Suggestions.distance(key, known) <= Math.max(3, key.length() / 3))
         .map(known -> " (did you mean '" + known + "'?)")
         .findFirst()
         .orElse("");

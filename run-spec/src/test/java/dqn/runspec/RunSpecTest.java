@@ -1,6 +1,7 @@
 package dqn.runspec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,7 @@ class RunSpecTest {
   void valuesTwoServicesShareAreDerivedFromOneKey() {
     RunSpec spec = RunSpec.forGame("pong").with(Map.of("algorithm.learning-starts-steps", "1234"));
     assertEquals("1234", spec.replayProperties().get("dqn.replay.rate-limiter.min-size-to-sample"));
-    assertEquals("1234", spec.learnerProperties().get("dqn.learner.algorithm.learning-starts-transitions"));
+    assertEquals("1234", spec.learnerProperties().get("dqn.learner.algorithm.learning-starts-steps"));
     assertEquals("8", spec.replayProperties().get("dqn.replay.rate-limiter.samples-per-insert"));
     assertEquals(
         spec.replayProperties().get("dqn.replay.n-step"),
@@ -73,7 +75,7 @@ class RunSpecTest {
 
     IllegalArgumentException bad =
         assertThrows(IllegalArgumentException.class, () -> pong.with(Map.of("algorithm.gamma", "1.5")));
-    assertTrue(bad.getMessage().contains("algorithm.gamma=1.5: must be a number in [0, 1]"), bad.getMessage());
+    assertTrue(bad.getMessage().contains("algorithm.gamma=1.5: must be a number in (0, 1]"), bad.getMessage());
 
     IllegalArgumentException never =
         assertThrows(
@@ -86,6 +88,42 @@ class RunSpecTest {
             IllegalArgumentException.class,
             () -> pong.with(Map.of("replay.rate-limiter-slack-samples", "4", "algorithm.update-period-steps", "1")));
     assertTrue(stuck.getMessage().contains("replay.rate-limiter-slack-samples must be at least"), stuck.getMessage());
+  }
+
+  @Test
+  void theServicesLimitsAreTheSpecificationsLimits() {
+    RunSpec pong = RunSpec.forGame("pong");
+    IllegalArgumentException gamma =
+        assertThrows(IllegalArgumentException.class, () -> pong.with(Map.of("algorithm.gamma", "0")));
+    assertTrue(gamma.getMessage().contains("algorithm.gamma=0: must be a number in (0, 1]"), gamma.getMessage());
+    IllegalArgumentException capacity =
+        assertThrows(
+            IllegalArgumentException.class, () -> RunSpec.forGame("catch").with(Map.of("replay.capacity", "2047")));
+    assertTrue(
+        capacity.getMessage().contains("replay.capacity=2047: must be an integer in [2048, 1073741823]"),
+        capacity.getMessage());
+    IllegalArgumentException sessions =
+        assertThrows(IllegalArgumentException.class, () -> pong.with(Map.of("actors.count", "200")));
+    assertTrue(sessions.getMessage().contains("= 1600 sessions; the env-service plays at most 1024"), sessions.getMessage());
+  }
+
+  @Test
+  void everyKeyHasEdgesThatItsOwnCheckAccepts() {
+    RunSpec pong = RunSpec.forGame("pong");
+    assertEquals(pong.values().keySet(), RunSpec.edges().keySet());
+    RunSpec.edges()
+        .forEach(
+            (key, values) ->
+                values.forEach(
+                    value -> {
+                      try {
+                        pong.with(Map.of(key, value));
+                      } catch (IllegalArgumentException e) {
+                        // Only a check across keys may refuse an edge (a learning start above the capacity).
+                        assertFalse(e.getMessage().contains(key + "=" + value + ":"), e.getMessage());
+                      }
+                    }));
+    assertEquals(List.of("4.9E-324", "1"), RunSpec.edges().get("algorithm.gamma"));
   }
 
   @Test

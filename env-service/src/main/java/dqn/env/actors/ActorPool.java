@@ -156,7 +156,7 @@ public final class ActorPool implements AutoCloseable {
       loop.sessions().forEach(session -> closeQuietly(session.id()));
     }
     // Counted after closing, which waits for the acknowledgements of what was still held.
-    lastStopped = stoppedView(lastStopped, acked);
+    lastStopped = lastStopped.stopped(acked);
     LOG.infof("actors stopped at frame %d (game %d)", lastStopped.frames(), lastStopped.episodes());
     return lastStopped;
   }
@@ -166,7 +166,7 @@ public final class ActorPool implements AutoCloseable {
     if (running == null) {
       return lastStopped != null
           ? lastStopped
-          : new ActorStatusView(false, "", 0, 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 0, "", 0, 0, 0);
+          : ActorStatusView.NEVER_STARTED;
     }
     Running r = running;
     long now = System.nanoTime();
@@ -276,13 +276,6 @@ public final class ActorPool implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     stop();
-  }
-
-  private static ActorStatusView stoppedView(ActorStatusView s, long acknowledgedSteps) {
-    return new ActorStatusView(
-        false, s.game(), s.actors(), s.sessions(), s.frames(), s.episodes(), 0, s.meanReturn(),
-        s.meanClippedReturn(), s.epsilon(), s.modelVersion(), "", s.inferenceWaitFraction(), s.replayWaitFraction(),
-        acknowledgedSteps);
   }
 
   /** Waits for every thread until the shared deadline ({@code waitMs} from now; 0: no deadline). */

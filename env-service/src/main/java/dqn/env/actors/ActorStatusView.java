@@ -27,4 +27,16 @@ public record ActorStatusView(
     String problem,
     double inferenceWaitFraction,
     double replayWaitFraction,
-    long acknowledgedSteps) {}
+    long acknowledgedSteps) {
+
+  /** Before the actors first started. */
+  public static final ActorStatusView NEVER_STARTED =
+      new ActorStatusView(false, "", 0, 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 0, "", 0, 0, 0);
+
+  /** This view once the actors have stopped: no speed, no problem, the final acknowledged steps. */
+  public ActorStatusView stopped(long finalAcknowledgedSteps) {
+    return new ActorStatusView(
+        false, game, actors, sessions, frames, episodes, 0, meanReturn, meanClippedReturn, epsilon, modelVersion, "",
+        inferenceWaitFraction, replayWaitFraction, finalAcknowledgedSteps);
+  }
+}

@@ -5,13 +5,13 @@ import dqn.env.ale.Game;
 import dqn.env.preprocess.AtariPreprocessor;
 import dqn.env.preprocess.GameEnv;
 import dqn.env.preprocess.PreprocessOptions;
+import dqn.runspec.Suggestions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,15 +133,9 @@ public final class GameCatalogue {
     return AtariPreprocessor.open(game, rom, options, seed);
   }
 
-  /** The known game names closest to {@code name} (edit distance), best first. */
+  /** The known game names closest to {@code name}, best first (the project's one rule). */
   public List<String> closest(String name, int count) {
-    String wanted = name.toLowerCase().replace(' ', '_').replace('-', '_');
-    return names.stream()
-        .sorted(
-            Comparator.<String>comparingInt(known -> distance(wanted, known))
-                .thenComparing(Comparator.naturalOrder()))
-        .limit(count)
-        .toList();
+    return Suggestions.closest(name, names, count);
   }
 
   private static Game readActionSets(String name, Path rom) {
@@ -149,31 +143,5 @@ public final class GameCatalogue {
       ale.loadRom(rom);
       return new Game(name, ale.minimalActionSet(), ale.legalActionSet());
     }
-  }
-
-  /** Levenshtein distance, except that a known name containing the wanted one counts as 1. */
-  private static int distance(String wanted, String known) {
-    if (wanted.equals(known)) {
-      return 0;
-    }
-    if (!wanted.isEmpty() && known.contains(wanted)) {
-      return 1;
-    }
-    int[] previous = new int[known.length() + 1];
-    int[] current = new int[known.length() + 1];
-    for (int j = 0; j <= known.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= wanted.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= known.length(); j++) {
-        int substitution = previous[j - 1] + (wanted.charAt(i - 1) == known.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[known.length()];
   }
 }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.TensorInfo;
 import dqn.env.actors.LocalPolicy;
+import dqn.qnetwork.ort.QModelSessions;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -33,19 +34,10 @@ public final class OrtLocalPolicy implements LocalPolicy {
    * @throws IllegalArgumentException when the file is not a Q-model with one uint8 input
    */
   public static OrtLocalPolicy open(long version, byte[] onnx) {
-    try (SessionOptions options = new SessionOptions()) {
-      options.setIntraOpNumThreads(1);
-      options.setInterOpNumThreads(1);
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      options.addConfigEntry("session.inter_op.allow_spinning", "0");
+    try (SessionOptions options = QModelSessions.options(1, 1, false)) {
       OrtSession session = ENVIRONMENT.createSession(onnx, options);
       try {
-        if (session.getNumInputs() != 1 || session.getNumOutputs() != 1) {
-          throw new IllegalArgumentException(
-              "a Q-model has one input and one output; this one has " + session.getNumInputs() + " and "
-                  + session.getNumOutputs());
-        }
-        String input = session.getInputNames().iterator().next();
+        String input = QModelSessions.singleInput(session);
         if (!(session.getInputInfo().get(input).getInfo() instanceof TensorInfo tensor)
             || tensor.type != OnnxJavaType.UINT8) {
           throw new IllegalArgumentException("the actors send uint8 observations; this model's input is "

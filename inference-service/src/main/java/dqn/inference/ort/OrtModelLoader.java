@@ -15,6 +15,7 @@ import dqn.inference.model.InputSignature;
 import dqn.inference.model.InvalidModelException;
 import dqn.inference.model.ModelLoader;
 import dqn.inference.model.QModel;
+import dqn.qnetwork.ort.QModelSessions;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -100,15 +101,11 @@ public final class OrtModelLoader implements ModelLoader {
   }
 
   private OrtSession.SessionOptions sessionOptions() throws OrtException {
-    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    OrtSession.SessionOptions options =
+        QModelSessions.options(settings.intraOpThreads(), settings.interOpThreads(), settings.allowSpinning());
     try {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setIntraOpNumThreads(settings.intraOpThreads());
-      options.setInterOpNumThreads(settings.interOpThreads());
-      String spinning = settings.allowSpinning() ? "1" : "0";
-      options.addConfigEntry("session.intra_op.allow_spinning", spinning);
-      options.addConfigEntry("session.inter_op.allow_spinning", spinning);
       if (useCuda) {
         options.addCUDA(settings.cudaDevice());
       }
@@ -120,19 +117,10 @@ public final class OrtModelLoader implements ModelLoader {
   }
 
   private static InputSignature readSignature(OrtSession session) throws OrtException {
-    if (session.getNumInputs() != 1) {
-      throw new InvalidModelException(
-          "a Q-model has exactly one input, this one has "
-              + session.getNumInputs()
-              + ": "
-              + session.getInputNames());
-    }
-    if (session.getNumOutputs() != 1) {
-      throw new InvalidModelException(
-          "a Q-model has exactly one output [N, A], this one has "
-              + session.getNumOutputs()
-              + ": "
-              + session.getOutputNames());
+    try {
+      QModelSessions.singleInput(session);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelException(e.getMessage());
     }
     Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
     if (!(input.getValue().getInfo() instanceof TensorInfo inputInfo)) {

@@ -101,7 +101,7 @@ public interface LearnerConfig {
 
   /**
    * The DQN update. Its pace is the replay's: its rate limiter serves no sample below
-   * learning-starts-transitions and one batch per update-period-transitions inserted; the learner
+   * learning-starts-steps and one batch per update-period-steps inserted; the learner
    * checks that the replay's limiter says so before its first update.
    */
   interface Algorithm {
@@ -124,13 +124,13 @@ public interface LearnerConfig {
      * Transitions in the replay before the first update (replay start size): the replay's
      * min_size_to_sample must equal it.
      */
-    long learningStartsTransitions();
+    long learningStartsSteps();
 
     /**
      * One update per this many inserted transitions: the replay's samples_per_insert must be
-     * batch-size / update-period-transitions.
+     * batch-size / update-period-steps.
      */
-    int updatePeriodTransitions();
+    int updatePeriodSteps();
 
     /** Huber loss threshold (Nature's error clipping to [-1, 1]). */
     double huberDelta();
@@ -138,12 +138,11 @@ public interface LearnerConfig {
     /** Maximum global gradient L2 norm; 0 disables clipping. */
     double maxGradNorm();
 
-    /** uniform or prioritized sampling; prioritized sends |TD error| back as priorities. */
+    /**
+     * uniform or prioritized sampling; prioritized sends |TD error| back as priorities (the replay adds
+     * its {@code prioritized.epsilon}, so none reaches 0).
+     */
     SamplingMode sampling();
-
-    /** Added to |TD error| so no transition's priority reaches 0. */
-    @WithDefault("1e-6")
-    double priorityEpsilon();
   }
 
   /** The gradient step. */

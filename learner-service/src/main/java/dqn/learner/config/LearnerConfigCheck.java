@@ -54,16 +54,13 @@ public final class LearnerConfigCheck {
     }
     positive(problems, "dqn.learner.algorithm.n-step", a.nStep());
     positive(problems, "dqn.learner.algorithm.target-sync-period-updates", a.targetSyncPeriodUpdates());
-    positive(problems, "dqn.learner.algorithm.learning-starts-transitions", a.learningStartsTransitions());
-    positive(problems, "dqn.learner.algorithm.update-period-transitions", a.updatePeriodTransitions());
+    positive(problems, "dqn.learner.algorithm.learning-starts-steps", a.learningStartsSteps());
+    positive(problems, "dqn.learner.algorithm.update-period-steps", a.updatePeriodSteps());
     if (!(a.huberDelta() > 0)) {
       problems.add("dqn.learner.algorithm.huber-delta must be > 0, got " + a.huberDelta());
     }
     if (!(a.maxGradNorm() >= 0)) {
       problems.add("dqn.learner.algorithm.max-grad-norm must be >= 0 (0 disables), got " + a.maxGradNorm());
-    }
-    if (!(a.priorityEpsilon() >= 0)) {
-      problems.add("dqn.learner.algorithm.priority-epsilon must be >= 0, got " + a.priorityEpsilon());
     }
 
     LearnerConfig.Optimizer o = c.optimizer();
@@ -153,8 +150,8 @@ public final class LearnerConfigCheck {
         a.huberDelta(),
         a.maxGradNorm(),
         a.sampling().name().toLowerCase(),
-        a.learningStartsTransitions(),
-        a.updatePeriodTransitions(),
+        a.learningStartsSteps(),
+        a.updatePeriodSteps(),
         optimizer,
         c.data().prefetchDepth(),
         c.snapshots().periodUpdates(),

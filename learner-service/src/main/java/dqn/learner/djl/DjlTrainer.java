@@ -50,14 +50,14 @@ public final class DjlTrainer implements TrainingEngine {
   /** Settings of the update. */
   public record Settings(
       boolean doubleDqn,
-      double huberKappa,
+      double huberDelta,
       double maxGradNorm,
       OptimizerSettings optimizer,
       Precision precision) {
 
     /** Settings that compute in float32. */
-    public Settings(boolean doubleDqn, double huberKappa, double maxGradNorm, OptimizerSettings optimizer) {
-      this(doubleDqn, huberKappa, maxGradNorm, optimizer, Precision.FLOAT32);
+    public Settings(boolean doubleDqn, double huberDelta, double maxGradNorm, OptimizerSettings optimizer) {
+      this(doubleDqn, huberDelta, maxGradNorm, optimizer, Precision.FLOAT32);
     }
   }
 
@@ -104,7 +104,7 @@ public final class DjlTrainer implements TrainingEngine {
             target,
             optimizer,
             new DqnUpdate.Settings(
-                settings.doubleDqn(), (float) settings.huberKappa(), (float) settings.maxGradNorm()),
+                settings.doubleDqn(), (float) settings.huberDelta(), (float) settings.maxGradNorm()),
             bfloat16,
             manager);
   }

@@ -38,7 +38,7 @@ import java.util.List;
 final class DqnUpdate {
 
   /** Settings of the update. */
-  record Settings(boolean doubleDqn, float huberKappa, float maxGradNorm) {}
+  record Settings(boolean doubleDqn, float huberDelta, float maxGradNorm) {}
 
   private final DjlQNetwork online;
   private final DjlQNetwork target;
@@ -90,10 +90,10 @@ final class DqnUpdate {
         NDArray qValues = online.forward(observations, onlineWeights); // [B, A] float32
         NDArray chosenQ = qValues.gather(actions.reshape(b, 1), 1).reshape(b); // Q(s, a) [B]
         tdError = tdTarget.sub(chosenQ); // [B]
-        NDArray loss = HuberLoss.weightedMean(tdError, weights, settings.huberKappa()); // scalar
+        NDArray loss = HuberLoss.weightedMean(tdError, weights, settings.huberDelta()); // scalar
         lossValue = loss.getFloat();
         if (!Float.isFinite(lossValue)) {
-          return new UpdateResult(lossValue, Float.NaN, null, false, batchRanges(batch));
+          return UpdateResult.lossNotFinite(lossValue, batchRanges(batch));
         }
         tape.backward(loss);
       }

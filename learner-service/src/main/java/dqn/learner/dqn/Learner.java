@@ -30,6 +30,10 @@ import org.jboss.logging.Logger;
  * (none below its minimum size), and the learner updates on every batch it gets. Requests from
  * other threads (start, pause, snapshot) are queued and run on the learner thread between updates,
  * so the engine is only ever touched by that one thread.
+ *
+ * <p>Longer than most classes here, on purpose: the loop, its gates, and the snapshots and
+ * checkpoints that must be taken on its thread at its cadence read best in one place (as in
+ * Dopamine's agent); the update itself, the sampling and the publishing live in their own classes.
  */
 public final class Learner implements AutoCloseable {
 
@@ -46,7 +50,6 @@ public final class Learner implements AutoCloseable {
    */
   public record Settings(
       SamplingMode sampling,
-      double priorityEpsilon,
       long targetSyncPeriodUpdates,
       long snapshotPeriodUpdates,
       long checkpointPeriodUpdates,
@@ -320,7 +323,7 @@ public final class Learner implements AutoCloseable {
     reason = "";
     lossAverage = Float.isNaN(lossAverage) ? result.loss() : 0.99f * lossAverage + 0.01f * result.loss();
     if (prioritized) {
-      sampler.updatePrioritiesAsync(batch.ids(), priorities(result.absTdErrors()));
+      sampler.updatePrioritiesAsync(batch.ids(), result.absTdErrors());
     }
     if (gate.syncTargetAfter()) {
       engine.syncTarget();
@@ -354,14 +357,6 @@ public final class Learner implements AutoCloseable {
       replayAgrees = true;
     }
     return Gate.update((updateStep + 1) % settings.targetSyncPeriodUpdates() == 0);
-  }
-
-  private float[] priorities(float[] absTdErrors) {
-    float[] p = new float[absTdErrors.length];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = absTdErrors[i] + (float) settings.priorityEpsilon();
-    }
-    return p;
   }
 
   private void waiting(String why) {

@@ -18,15 +18,15 @@ import java.util.Locale;
 public record ReplayAgreement(
     int nStep,
     double gamma,
-    long learningStartsTransitions,
+    long learningStartsSteps,
     int batchSize,
-    int updatePeriodTransitions,
+    int updatePeriodSteps,
     int[] networkInputShape,
     boolean flatInput) {
 
   /** Sampled transitions per inserted one that this learner's settings stand for. */
   public double samplesPerInsert() {
-    return (double) batchSize / updatePeriodTransitions;
+    return (double) batchSize / updatePeriodSteps;
   }
 
   /**
@@ -50,24 +50,24 @@ public record ReplayAgreement(
                   + " (dqn.learner.algorithm.gamma)",
               replay.gamma(), gamma));
     }
-    if (replay.minSizeToSample() != learningStartsTransitions) {
+    if (replay.minSizeToSample() != learningStartsSteps) {
       problems.add(
           String.format(
               "the replay serves samples from %d transitions on (dqn.replay.rate-limiter.min-size-to-sample),"
-                  + " this learner's learning starts at %d (dqn.learner.algorithm.learning-starts-transitions)",
-              replay.minSizeToSample(), learningStartsTransitions));
+                  + " this learner's learning starts at %d (dqn.learner.algorithm.learning-starts-steps)",
+              replay.minSizeToSample(), learningStartsSteps));
     }
     if (Math.abs(replay.samplesPerInsert() - samplesPerInsert()) > 1e-9 * samplesPerInsert()) {
       problems.add(
           String.format(
               "the replay's rate limiter allows %s sampled transitions per insert"
                   + " (dqn.replay.rate-limiter.samples-per-insert%s), this learner trains %s ="
-                  + " %d / %d (dqn.learner.algorithm.batch-size / dqn.learner.algorithm.update-period-transitions)",
+                  + " %d / %d (dqn.learner.algorithm.batch-size / dqn.learner.algorithm.update-period-steps)",
               number(replay.samplesPerInsert()),
               replay.samplesPerInsert() == 0 ? "; 0 turns the limiter off and leaves the learner unpaced" : "",
               number(samplesPerInsert()),
               batchSize,
-              updatePeriodTransitions));
+              updatePeriodSteps));
     }
     String shape = shapeDisagreement(replay.observationShape());
     if (shape != null) {

@@ -11,4 +11,10 @@ package dqn.learner.dqn;
  *     ranges); empty otherwise
  */
 public record UpdateResult(
-    float loss, float gradientNorm, float[] absTdErrors, boolean applied, String diagnosis) {}
+    float loss, float gradientNorm, float[] absTdErrors, boolean applied, String diagnosis) {
+
+  /** An update stopped at its loss, which was not finite: no gradients, nothing applied. */
+  public static UpdateResult lossNotFinite(float loss, String diagnosis) {
+    return new UpdateResult(loss, Float.NaN, null, false, diagnosis);
+  }
+}

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.Result;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import dqn.learner.snapshot.OnnxRunner;
+import dqn.qnetwork.ort.QModelSessions;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -22,20 +23,9 @@ public final class OrtRunner implements OnnxRunner {
 
   @Override
   public float[][] qValues(byte[] onnxModel, byte[] observations, long[] shape) {
-    try (SessionOptions options = new SessionOptions()) {
-      options.setIntraOpNumThreads(1);
-      options.setInterOpNumThreads(1);
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      options.addConfigEntry("session.inter_op.allow_spinning", "0");
+    try (SessionOptions options = QModelSessions.options(1, 1, false)) {
       try (OrtSession session = environment.createSession(onnxModel, options)) {
-        if (session.getNumInputs() != 1 || session.getNumOutputs() != 1) {
-          throw new IllegalArgumentException(
-              "a Q-model has one input and one output; this one has "
-                  + session.getNumInputs()
-                  + " and "
-                  + session.getNumOutputs());
-        }
-        String input = session.getInputNames().iterator().next();
+        String input = QModelSessions.singleInput(session);
         ByteBuffer direct = ByteBuffer.allocateDirect(observations.length).put(observations).flip();
         try (OnnxTensor tensor =
                 OnnxTensor.createTensor(environment, direct, shape, ai.onnxruntime.OnnxJavaType.UINT8);

@@ -30,8 +30,8 @@ class LearnerConfigCheckTest {
     assertEquals("pong", c.network().game());
     assertEquals(spec.batchSize(), c.algorithm().batchSize());
     assertEquals(Double.parseDouble(spec.get("algorithm.gamma")), c.algorithm().gamma());
-    assertEquals(spec.learningStartsSteps(), c.algorithm().learningStartsTransitions());
-    assertEquals(spec.updatePeriodSteps(), c.algorithm().updatePeriodTransitions());
+    assertEquals(spec.learningStartsSteps(), c.algorithm().learningStartsSteps());
+    assertEquals(spec.updatePeriodSteps(), c.algorithm().updatePeriodSteps());
     assertEquals(Long.parseLong(spec.get("algorithm.target-sync-period-updates")), c.algorithm().targetSyncPeriodUpdates());
     assertEquals(LearnerConfig.OptimizerKind.ADAM, c.optimizer().kind());
     assertEquals(Double.parseDouble(spec.get("optimizer.learning-rate")), c.optimizer().learningRate());
@@ -75,7 +75,7 @@ class LearnerConfigCheckTest {
                 "dqn.learner.env-target", "env",
                 "dqn.learner.algorithm.batch-size", "0",
                 "dqn.learner.algorithm.gamma", "1.5",
-                "dqn.learner.algorithm.update-period-transitions", "0",
+                "dqn.learner.algorithm.update-period-steps", "0",
                 "dqn.learner.network.architecture", "resnet",
                 "dqn.learner.optimizer.learning-rate", "0",
                 "dqn.learner.optimizer.rmsprop.decay", "1.0",
@@ -87,7 +87,7 @@ class LearnerConfigCheckTest {
           "dqn.learner.env-target",
           "batch-size",
           "gamma",
-          "update-period-transitions",
+          "update-period-steps",
           "architecture",
           "optimizer.learning-rate",
           "rmsprop.decay",

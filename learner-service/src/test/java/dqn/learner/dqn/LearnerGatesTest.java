@@ -136,7 +136,7 @@ class LearnerGatesTest {
               sampler,
               publisher,
               new CheckpointStore(dir.resolve("checkpoints"), 1),
-              new Learner.Settings(SamplingMode.UNIFORM, 1e-6, period, 0, 0, 4, AGREEMENT, 4),
+              new Learner.Settings(SamplingMode.UNIFORM, period, 0, 0, 4, AGREEMENT, 4),
               1,
               resumed);
       try {

@@ -53,7 +53,7 @@ class LearnerTest {
   }
 
   private static Learner.Settings settings(long snapshotPeriod, long checkpointPeriod, ReplayAgreement replay) {
-    return new Learner.Settings(SamplingMode.UNIFORM, 1e-6, 50, snapshotPeriod, checkpointPeriod, 4, replay, 4);
+    return new Learner.Settings(SamplingMode.UNIFORM, 50, snapshotPeriod, checkpointPeriod, 4, replay, 4);
   }
 
   private Learner learner(TinyMdp replay, DjlTrainer trainer, Learner.Settings settings) {

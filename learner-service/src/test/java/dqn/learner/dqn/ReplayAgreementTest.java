@@ -45,7 +45,7 @@ class ReplayAgreementTest {
     refused(
         LEARNER,
         replay(50_000, 8, 3, 0.99f, 4, 84, 84),
-        "dqn.learner.algorithm.learning-starts-transitions",
+        "dqn.learner.algorithm.learning-starts-steps",
         "dqn.replay.rate-limiter.min-size-to-sample");
   }
 
@@ -54,7 +54,7 @@ class ReplayAgreementTest {
     refused(
         LEARNER,
         replay(20_000, 4, 3, 0.99f, 4, 84, 84),
-        "dqn.learner.algorithm.batch-size / dqn.learner.algorithm.update-period-transitions",
+        "dqn.learner.algorithm.batch-size / dqn.learner.algorithm.update-period-steps",
         "dqn.replay.rate-limiter.samples-per-insert");
     // A replay without a limiter would leave the learner unpaced.
     String off = LEARNER.disagreement(replay(20_000, 0, 3, 0.99f, 4, 84, 84));

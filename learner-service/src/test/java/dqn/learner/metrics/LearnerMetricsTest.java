@@ -79,7 +79,7 @@ class LearnerMetricsTest {
               publisher,
               new CheckpointStore(dir.resolve("checkpoints"), 2),
               new Learner.Settings(
-                  SamplingMode.UNIFORM, 1e-6, 50, 0, 0, 4,
+                  SamplingMode.UNIFORM, 50, 0, 0, 4,
                   new ReplayAgreement(1, 0.9, TinyMdp.STATES * TinyMdp.ACTIONS, 32, 4, SPEC.observationShape(), true),
                   4),
               1,

@@ -16,7 +16,12 @@ public final class TestConfigs {
   private TestConfigs() {}
 
   public static LearnerConfig learner(Map<String, String> overrides) {
-    Map<String, String> values = new HashMap<>(RunSpec.forGame("pong").learnerProperties());
+    return learner(RunSpec.forGame("pong"), overrides);
+  }
+
+  /** The mapping a learner started on {@code spec} gets, with a test's overrides on top. */
+  public static LearnerConfig learner(RunSpec spec, Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>(spec.learnerProperties());
     values.putAll(overrides);
     SmallRyeConfig config =
         new SmallRyeConfigBuilder().withMapping(LearnerConfig.class).withDefaultValues(values).build();

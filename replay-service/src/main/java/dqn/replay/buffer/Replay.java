@@ -1,11 +1,8 @@
 package dqn.replay.buffer;
 
 import dqn.frames.Lz4FrameCodec;
-import dqn.replay.buffer.ReplayStore.ByteRange;
 import dqn.replay.buffer.ReplayStore.ChunkAppend;
-import dqn.replay.buffer.ReplayStore.ChunkId;
 import dqn.replay.buffer.ReplayStore.Commit;
-import dqn.replay.buffer.ReplayStore.NewStream;
 import dqn.replay.buffer.ReplayStore.StepRecord;
 import dqn.replay.buffer.ReplayStore.StoredReplay;
 import dqn.replay.buffer.ReplayStore.StoredStream;
@@ -13,13 +10,9 @@ import dqn.replay.ratelimit.RateLimiter;
 import dqn.replay.sampling.PrioritizedSampler;
 import dqn.replay.sampling.Sampler;
 import dqn.replay.sampling.UniformSampler;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,12 +30,12 @@ import java.util.function.BooleanSupplier;
  * after the store has committed, so nothing that is not durable is ever sampled; when a commit
  * fails the store may be ahead of the index, and the index is rebuilt from the store before the
  * next call. Priorities are not stored: after a rebuild every transition is at the maximum.
+ *
+ * <p>This class holds the locks and the order of things; {@link InsertChecks} checks a request,
+ * {@link CommitPlanner} plans its store write, {@link SlotIndex} says what each slot holds, and
+ * {@link BatchAssembler} turns drawn slots into a batch.
  */
 public final class Replay implements AutoCloseable {
-
-  private static final int SEQUENCE_BITS = 40;
-  private static final long SEQUENCE_MASK = (1L << SEQUENCE_BITS) - 1;
-  private static final int MAX_STREAM_ID_LENGTH = 256;
 
   private final ReplaySettings settings;
   private final ReplayStore store;
@@ -55,10 +48,9 @@ public final class Replay implements AutoCloseable {
   private final AtomicLong totalSampled = new AtomicLong();
   private final AtomicLong batchesSampled = new AtomicLong();
 
-  private final Map<String, TransitionAccumulator> streams = new HashMap<>();
-  private final List<TransitionAccumulator> bySerial = new ArrayList<>();
-  private final int[] slotStream;
-  private final long[] slotSequence;
+  private final SlotIndex index;
+  private final CommitPlanner planner;
+  private final BatchAssembler assembler;
   private UniformSampler uniform;
   private PrioritizedSampler prioritized;
   private long insertedTotal;
@@ -77,8 +69,9 @@ public final class Replay implements AutoCloseable {
     this.store = store;
     this.codec = codec;
     this.rng = new Random(settings.seed());
-    this.slotStream = new int[settings.capacity()];
-    this.slotSequence = new long[settings.capacity()];
+    this.index = new SlotIndex(settings.capacity());
+    this.planner = new CommitPlanner(this.settings);
+    this.assembler = new BatchAssembler(this.settings, store, codec);
     this.limiter = new RateLimiter(limiterSettings, settings.capacity(), () -> size);
     lock.writeLock().lock();
     try {
@@ -92,10 +85,6 @@ public final class Replay implements AutoCloseable {
     return settings;
   }
 
-  public String storeKind() {
-    return store.kind();
-  }
-
   /** Transitions that can be sampled now. */
   public long size() {
     return size;
@@ -107,7 +96,7 @@ public final class Replay implements AutoCloseable {
    * limiter holds inserts back (until {@code cancelled} says the caller is gone).
    */
   public InsertResult insert(String streamId, List<Step> steps, BooleanSupplier cancelled) {
-    validateInsert(streamId, steps);
+    InsertChecks.request(settings, streamId, steps);
     byte[][] compressed = new byte[steps.size()][];
     for (int i = 0; i < steps.size(); i++) {
       compressed[i] = codec.compress(steps.get(i).frame());
@@ -118,7 +107,7 @@ public final class Replay implements AutoCloseable {
     lock.writeLock().lock();
     try {
       refreshIfStale();
-      TransitionAccumulator stream = streams.get(streamId);
+      TransitionAccumulator stream = index.stream(streamId);
       long next = stream == null ? 0 : stream.next();
       int skip = 0;
       while (skip < steps.size() && steps.get(skip).sequence() < next) {
@@ -128,10 +117,10 @@ public final class Replay implements AutoCloseable {
         return new InsertResult(next - 1, 0);
       }
       List<Step> fresh = steps.subList(skip, steps.size());
-      checkStreamOrder(streamId, stream, next, fresh);
-      int serial = stream == null ? bySerial.size() : stream.serial();
-      List<Eviction> evictions = planEvictions(fresh.size(), serial);
-      Commit commit = planCommit(streamId, stream, serial, fresh, skip, compressed, evictions);
+      InsertChecks.streamOrder(streamId, stream, next, fresh);
+      int serial = stream == null ? index.nextSerial() : stream.serial();
+      List<CommitPlanner.Eviction> evictions = planner.evictions(index, insertedTotal, fresh.size(), serial);
+      Commit commit = planner.commit(insertedTotal, streamId, stream, serial, fresh, skip, compressed, evictions);
       try {
         store.commit(commit);
       } catch (ReplayException.StoreUnavailable e) {
@@ -140,8 +129,7 @@ public final class Replay implements AutoCloseable {
       }
       if (stream == null) {
         stream = new TransitionAccumulator(streamId, serial, 0, settings.nStep(), settings.frameStack());
-        streams.put(streamId, stream);
-        bySerial.add(stream);
+        index.addStream(stream);
       }
       added = apply(stream, fresh, commit, evictions);
       acked = stream.next() - 1;
@@ -153,152 +141,8 @@ public final class Replay implements AutoCloseable {
     return new InsertResult(acked, added);
   }
 
-  private void validateInsert(String streamId, List<Step> steps) {
-    if (streamId == null || streamId.isBlank() || streamId.length() > MAX_STREAM_ID_LENGTH) {
-      throw new ReplayException.InvalidRequest(
-          "stream_id must be a non-blank name of at most " + MAX_STREAM_ID_LENGTH
-              + " characters, e.g. \"actor-3\"");
-    }
-    if (steps.isEmpty()) {
-      throw new ReplayException.InvalidRequest(
-          "an InsertRequest needs at least one step (stream " + streamId + ")");
-    }
-    if (steps.size() > settings.maxStepsPerInsert()) {
-      throw new ReplayException.InvalidRequest(
-          "a request holds at most " + settings.maxStepsPerInsert() + " steps, got " + steps.size()
-              + ": split the batch (dqn.replay.max-steps-per-insert)");
-    }
-    for (int i = 0; i < steps.size(); i++) {
-      Step step = steps.get(i);
-      if (step.frame().length != settings.frameBytes()) {
-        throw new ReplayException.InvalidRequest(
-            "step " + step.sequence() + " of stream " + streamId + ": frame has "
-                + step.frame().length + " bytes; expected one uint8 " + settings.frameHeight()
-                + "x" + settings.frameWidth() + " frame = " + settings.frameBytes()
-                + " bytes (dqn.replay.frame-height/frame-width)");
-      }
-      if (!step.episodeStart() && (step.action() < 0 || !Float.isFinite(step.reward()))) {
-        throw new ReplayException.InvalidRequest(
-            "step " + step.sequence() + " of stream " + streamId
-                + ": action must be >= 0 and reward finite, got action " + step.action()
-                + " and reward " + step.reward());
-      }
-      if (i > 0 && step.sequence() != steps.get(i - 1).sequence() + 1) {
-        throw new ReplayException.InvalidRequest(
-            "steps of a request must have consecutive sequence numbers; after "
-                + steps.get(i - 1).sequence() + " came " + step.sequence());
-      }
-    }
-  }
-
-  private void checkStreamOrder(
-      String streamId, TransitionAccumulator stream, long next, List<Step> fresh) {
-    long first = fresh.get(0).sequence();
-    if (first != next) {
-      throw new ReplayException.FailedPrecondition(
-          stream == null
-              ? "stream " + streamId + " is new: its first step must have sequence 0, got " + first
-              : "stream " + streamId + " has every step up to " + (next - 1)
-                  + " stored; the next must have sequence " + next + ", got " + first
-                  + ": resend from " + next);
-    }
-    boolean open = stream != null && stream.episodeOpen();
-    for (Step step : fresh) {
-      if (step.episodeStart()) {
-        open = true;
-      } else if (!open) {
-        throw new ReplayException.FailedPrecondition(
-            "stream " + streamId + " has no open episode at sequence " + step.sequence()
-                + ": send a step with episode_start=true first (a stream's first step and the step"
-                + " after a terminated or truncated one must start an episode)");
-      } else if (step.terminated() || step.truncated()) {
-        open = false;
-      }
-    }
-  }
-
-  /** A step that a new step pushes out of its slot; {@code deleteChunk} when its chunk goes too. */
-  private record Eviction(int stream, long sequence, boolean deleteChunk, boolean tailDeleted) {}
-
-  private List<Eviction> planEvictions(int count, int insertingSerial) {
-    List<Eviction> evictions = new ArrayList<>();
-    int k = settings.chunkSteps();
-    for (int j = 0; j < count; j++) {
-      long global = insertedTotal + j;
-      int slot = (int) (global % settings.capacity());
-      if (global < settings.capacity() || slotStream[slot] < 0) {
-        continue;
-      }
-      TransitionAccumulator owner = bySerial.get(slotStream[slot]);
-      long e = slotSequence[slot];
-      boolean chunkEnd = e % k == k - 1;
-      // A stream that loses its newest step loses its tail chunk too (another stream's only).
-      boolean tail = !chunkEnd && e == owner.next() - 1 && owner.serial() != insertingSerial;
-      evictions.add(new Eviction(owner.serial(), e, chunkEnd || tail, tail));
-    }
-    return evictions;
-  }
-
-  private Commit planCommit(
-      String streamId,
-      TransitionAccumulator stream,
-      int serial,
-      List<Step> fresh,
-      int skip,
-      byte[][] compressed,
-      List<Eviction> evictions) {
-    int k = settings.chunkSteps();
-    List<ChunkAppend> appends = new ArrayList<>();
-    long next = fresh.get(0).sequence();
-    int dataLength = stream == null || next % k == 0 ? 0 : stream.tailChunkLength();
-    long chunk = next / k;
-    int chunkStart = dataLength;
-    List<StepRecord> records = new ArrayList<>();
-    ByteArrayOutputStream frames = new ByteArrayOutputStream();
-    for (int j = 0; j < fresh.size(); j++) {
-      Step step = fresh.get(j);
-      long seq = step.sequence();
-      if (seq / k != chunk) {
-        appends.add(new ChunkAppend(serial, chunk, chunkStart, records, frames.toByteArray()));
-        chunk = seq / k;
-        dataLength = 0;
-        chunkStart = 0;
-        records = new ArrayList<>();
-        frames = new ByteArrayOutputStream();
-      }
-      byte[] frame = compressed[skip + j];
-      records.add(
-          new StepRecord(
-              seq, insertedTotal + j, flagsOf(step), step.action(), step.reward(), dataLength,
-              frame.length));
-      frames.writeBytes(frame);
-      dataLength += frame.length;
-    }
-    appends.add(new ChunkAppend(serial, chunk, chunkStart, records, frames.toByteArray()));
-    List<ChunkId> deletes = new ArrayList<>();
-    for (Eviction e : evictions) {
-      if (e.deleteChunk()) {
-        deletes.add(new ChunkId(e.stream(), e.sequence() / k));
-      }
-    }
-    List<NewStream> newStreams =
-        stream == null ? List.of(new NewStream(streamId, serial)) : List.of();
-    long nextSequence = fresh.get(fresh.size() - 1).sequence() + 1;
-    return new Commit(
-        newStreams, appends, deletes, Map.of(serial, nextSequence), insertedTotal + fresh.size());
-  }
-
-  private static byte flagsOf(Step step) {
-    if (step.episodeStart()) {
-      return ReplayStore.EPISODE_START;
-    }
-    return (byte)
-        ((step.terminated() ? ReplayStore.TERMINATED : 0)
-            | (step.truncated() ? ReplayStore.TRUNCATED : 0));
-  }
-
   private long apply(
-      TransitionAccumulator stream, List<Step> fresh, Commit commit, List<Eviction> evictions) {
+      TransitionAccumulator stream, List<Step> fresh, Commit commit, List<CommitPlanner.Eviction> evictions) {
     int evicted = 0;
     long[] added = {0};
     int appendIndex = 0;
@@ -306,7 +150,7 @@ public final class Replay implements AutoCloseable {
     for (int j = 0; j < fresh.size(); j++) {
       long global = insertedTotal + j;
       int slot = (int) (global % settings.capacity());
-      if (global >= settings.capacity() && slotStream[slot] >= 0) {
+      if (global >= settings.capacity() && index.occupied(slot)) {
         evict(evictions.get(evicted++));
       }
       ChunkAppend append = commit.appends().get(appendIndex);
@@ -322,8 +166,7 @@ public final class Replay implements AutoCloseable {
             addTransition(stream, t);
             added[0]++;
           });
-      slotStream[slot] = stream.serial();
-      slotSequence[slot] = record.sequence();
+      index.put(slot, stream.serial(), record.sequence());
       liveSteps++;
       liveFrameBytes += record.length();
     }
@@ -332,11 +175,11 @@ public final class Replay implements AutoCloseable {
     return added[0];
   }
 
-  private void evict(Eviction eviction) {
-    TransitionAccumulator owner = bySerial.get(eviction.stream());
+  private void evict(CommitPlanner.Eviction eviction) {
+    TransitionAccumulator owner = index.stream(eviction.stream());
     liveSteps--;
     liveFrameBytes -= owner.length(eviction.sequence());
-    slotStream[owner.slot(eviction.sequence())] = -1;
+    index.free(owner.slot(eviction.sequence()));
     owner.evictOldest(t -> retireTransition(owner, t));
     if (eviction.tailDeleted()) {
       owner.tailChunkDeleted();
@@ -403,79 +246,7 @@ public final class Replay implements AutoCloseable {
     synchronized (rng) {
       draw = sampler.draw(batchSize, effectiveBeta, rng);
     }
-    int k = settings.chunkSteps();
-    int frameBytes = settings.frameBytes();
-    int stack = settings.frameStack();
-    long[] ids = new long[batchSize];
-    int[] actions = new int[batchSize];
-    float[] returns = new float[batchSize];
-    float[] discounts = new float[batchSize];
-    long[] windowStart = new long[batchSize];
-    int[] stepsTaken = new int[batchSize];
-    int[] firstRange = new int[batchSize];
-    List<ByteRange> ranges = new ArrayList<>();
-    for (int i = 0; i < batchSize; i++) {
-      int slot = draw.slots()[i];
-      TransitionAccumulator stream = bySerial.get(slotStream[slot]);
-      long t = slotSequence[slot];
-      int m = stream.stepsTaken(t);
-      ids[i] = ((long) stream.serial() << SEQUENCE_BITS) | t;
-      actions[i] = stream.action(t + 1);
-      double ret = 0;
-      double discount = 1;
-      for (int j = 1; j <= m; j++) {
-        float r = stream.reward(t + j);
-        ret += discount * (settings.clipRewards() ? Math.signum(r) : r);
-        discount *= settings.gamma();
-      }
-      returns[i] = (float) ret;
-      discounts[i] = stream.terminated(t + m) ? 0f : (float) discount;
-      stepsTaken[i] = m;
-      long lo = stream.stackedFrame(t, 0);
-      long hi = t + m;
-      windowStart[i] = lo;
-      firstRange[i] = ranges.size();
-      for (long c = lo / k; c <= hi / k; c++) {
-        long a = Math.max(lo, c * k);
-        long b = Math.min(hi, c * k + k - 1);
-        ranges.add(
-            new ByteRange(
-                stream.serial(), c, stream.offset(a), stream.offset(b) + stream.length(b)));
-      }
-    }
-    byte[][] bytes = store.read(ranges);
-    // Every compressed frame the batch's states need, copied out once (transitions of one episode
-    // share frames); both states of each transition point into the list.
-    List<byte[]> frames = new ArrayList<>();
-    Map<FrameKey, Integer> frameIndex = new HashMap<>();
-    int[] observationFrames = new int[batchSize * stack];
-    int[] nextObservationFrames = new int[batchSize * stack];
-    for (int i = 0; i < batchSize; i++) {
-      TransitionAccumulator stream = bySerial.get(slotStream[draw.slots()[i]]);
-      long t = slotSequence[draw.slots()[i]];
-      long lo = windowStart[i];
-      long hi = t + stepsTaken[i];
-      int range = firstRange[i];
-      for (long seq = lo; seq <= hi; seq++) {
-        if (seq != lo && seq % k == 0) {
-          range++;
-        }
-        FrameKey key = new FrameKey(stream.serial(), seq);
-        if (!frameIndex.containsKey(key)) {
-          int from = stream.offset(seq) - ranges.get(range).from();
-          frameIndex.put(key, frames.size());
-          frames.add(Arrays.copyOfRange(bytes[range], from, from + stream.length(seq)));
-        }
-      }
-      for (int f = 0; f < stack; f++) {
-        observationFrames[i * stack + f] = frameIndex.get(new FrameKey(stream.serial(), stream.stackedFrame(t, f)));
-        nextObservationFrames[i * stack + f] =
-            frameIndex.get(new FrameKey(stream.serial(), stream.stackedFrame(t + stepsTaken[i], f)));
-      }
-    }
-    return new SampledBatch(
-        ids, actions, returns, discounts, draw.weights(), draw.probabilities(),
-        frames.toArray(byte[][]::new), frameBytes, observationFrames, nextObservationFrames, codec);
+    return assembler.assemble(index, draw);
   }
 
   /**
@@ -499,8 +270,8 @@ public final class Replay implements AutoCloseable {
     lock.writeLock().lock();
     try {
       for (long id : ids) {
-        TransitionAccumulator stream = streamOf(id);
-        long seq = id & SEQUENCE_MASK;
+        TransitionAccumulator stream = index.stream(TransitionIds.serial(id));
+        long seq = TransitionIds.sequence(id);
         if (stream == null
             || seq >= stream.next()
             || (stream.contains(seq) && !stream.wasReady(seq))) {
@@ -512,8 +283,8 @@ public final class Replay implements AutoCloseable {
       // A repeated id is counted once; its last priority holds.
       Set<Long> updated = new HashSet<>();
       for (int i = 0; i < ids.length; i++) {
-        TransitionAccumulator stream = streamOf(ids[i]);
-        long seq = ids[i] & SEQUENCE_MASK;
+        TransitionAccumulator stream = index.stream(TransitionIds.serial(ids[i]));
+        long seq = TransitionIds.sequence(ids[i]);
         if (stream.isSampleable(seq)) {
           prioritized.update(stream.slot(seq), priorities[i]);
           updated.add(ids[i]);
@@ -523,11 +294,6 @@ public final class Replay implements AutoCloseable {
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  private TransitionAccumulator streamOf(long id) {
-    long serial = id >>> SEQUENCE_BITS;
-    return serial < bySerial.size() ? bySerial.get((int) serial) : null;
   }
 
   public RateLimiter.Settings rateLimiter() {
@@ -558,7 +324,7 @@ public final class Replay implements AutoCloseable {
       steps = liveSteps;
       frameBytes = liveFrameBytes;
       inserted = insertedTotal;
-      streamCount = bySerial.size();
+      streamCount = index.streamCount();
     } finally {
       lock.readLock().unlock();
     }
@@ -592,9 +358,7 @@ public final class Replay implements AutoCloseable {
   /** Rebuilds the whole index from the store (start-up, and after a failed commit). */
   private void rebuild() {
     StoredReplay stored = store.load();
-    streams.clear();
-    bySerial.clear();
-    Arrays.fill(slotStream, -1);
+    index.clear();
     uniform = new UniformSampler(settings.capacity());
     prioritized =
         new PrioritizedSampler(
@@ -606,7 +370,7 @@ public final class Replay implements AutoCloseable {
     List<StoredStream> sorted = new ArrayList<>(stored.streams());
     sorted.sort((a, b) -> Integer.compare(a.serial(), b.serial()));
     for (StoredStream s : sorted) {
-      if (s.serial() != bySerial.size()) {
+      if (s.serial() != index.nextSerial()) {
         throw new IllegalStateException(
             "the store lists stream serials with a gap before " + s.serial() + " (" + s.name()
                 + "): it was not written by this replay-service");
@@ -625,8 +389,7 @@ public final class Replay implements AutoCloseable {
         stream.append(
             r.flags(), r.action(), r.reward(), slot, r.offset(), r.length(),
             r.offset() + r.length(), t -> addTransition(stream, t));
-        slotStream[slot] = s.serial();
-        slotSequence[slot] = r.sequence();
+        index.put(slot, s.serial(), r.sequence());
         liveSteps++;
         liveFrameBytes += r.length();
       }
@@ -635,8 +398,7 @@ public final class Replay implements AutoCloseable {
             "stream " + s.name() + " records next sequence " + s.nextSequence()
                 + " but its stored steps end at " + (stream.next() - 1));
       }
-      streams.put(s.name(), stream);
-      bySerial.add(stream);
+      index.addStream(stream);
     }
     size = uniform.size();
     limiter.reset(size);
@@ -646,7 +408,4 @@ public final class Replay implements AutoCloseable {
   public void close() {
     store.close();
   }
-
-  /** One stored frame: its stream and sequence number. */
-  private record FrameKey(int stream, long sequence) {}
 }

@@ -22,8 +22,6 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,58 +56,11 @@ import org.jboss.logging.Logger;
  */
 public final class RedisReplayStore implements ReplayStore {
 
-  /** Per step: global index 8, offset 4, length 4, reward 4, action 4, flags 1 (little-endian). */
-  static final int ENTRY_BYTES = 25;
+  /** Applies a commit whole; its keys and arguments are listed at its top, in the order commit packs them. */
+  private static final String COMMIT_SCRIPT = script("commit.lua");
 
-  private static final String COMMIT_SCRIPT =
-      """
-      local hl = tonumber(ARGV[1])
-      local na, nd, ns, nn = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-      local a = 7 + 2 * ns + 2 * nn
-      for i = 0, na - 1 do
-        local key = KEYS[4 + i]
-        local expected = tonumber(ARGV[a + 4 * i])
-        local want = 0
-        if expected > 0 then want = hl + expected end
-        local len = redis.call('STRLEN', key)
-        if len ~= want then
-          if i == 0 and len == hl + expected + string.len(ARGV[a + 4 * i + 3]) then
-            return 0
-          end
-          return redis.error_reply('CONFLICT ' .. key .. ' holds ' .. len .. ' bytes, expected ' .. want)
-        end
-      end
-      for i = 0, ns - 1 do
-        redis.call('HSET', KEYS[1], ARGV[7 + 2 * i], ARGV[8 + 2 * i])
-      end
-      for i = 0, nn - 1 do
-        redis.call('HSET', KEYS[2], ARGV[7 + 2 * ns + 2 * i], ARGV[8 + 2 * ns + 2 * i])
-      end
-      for i = 0, nd - 1 do
-        redis.call('DEL', KEYS[4 + na + i])
-      end
-      for i = 0, na - 1 do
-        local key = KEYS[4 + i]
-        local b = a + 4 * i
-        if redis.call('EXISTS', key) == 0 then
-          redis.call('SET', key, string.rep('\\0', hl))
-        end
-        redis.call('SETRANGE', key, tonumber(ARGV[b + 1]), ARGV[b + 2])
-        redis.call('APPEND', key, ARGV[b + 3])
-      end
-      redis.call('SET', KEYS[3], ARGV[6])
-      return 1
-      """;
-
-  /** Reads byte ranges of many chunks in one round trip (GETRANGE end offsets are inclusive). */
-  private static final String READ_SCRIPT =
-      """
-      local out = {}
-      for i = 1, #KEYS do
-        out[i] = redis.call('GETRANGE', KEYS[i], ARGV[2 * i - 1], ARGV[2 * i])
-      end
-      return out
-      """;
+  /** Reads byte ranges of many chunks in one round trip. */
+  private static final String READ_SCRIPT = script("read.lua");
 
   private final Layout layout;
   private final String prefix;
@@ -148,7 +99,7 @@ public final class RedisReplayStore implements ReplayStore {
     this.layout = layout;
     this.prefix = keyPrefix;
     this.retry = retry;
-    this.headerBytes = layout.chunkSteps() * ENTRY_BYTES;
+    this.headerBytes = layout.chunkSteps() * ChunkEntries.BYTES;
     RedisURI redisUri = RedisURI.create(uri);
     password.filter(p -> !p.isEmpty()).ifPresent(p -> redisUri.setPassword(p.toCharArray()));
     this.address = redisUri.getHost() + ":" + redisUri.getPort();
@@ -284,22 +235,9 @@ public final class RedisReplayStore implements ReplayStore {
         String[] parts = string(batch.get(i)).substring(prefix.length() + 3).split(":");
         int serial = Integer.parseInt(parts[0]);
         long chunk = Long.parseLong(parts[1]);
-        List<StepRecord> list = steps.computeIfAbsent(serial, s -> new ArrayList<>());
-        ByteBuffer header = ByteBuffer.wrap(get(headers.get(i))).order(ByteOrder.LITTLE_ENDIAN);
-        for (int e = 0; e < layout.chunkSteps() && (e + 1) * ENTRY_BYTES <= header.limit(); e++) {
-          header.position(e * ENTRY_BYTES);
-          long global = header.getLong();
-          int offset = header.getInt();
-          int length = header.getInt();
-          float reward = header.getFloat();
-          int action = header.getInt();
-          byte flags = header.get();
-          if (length > 0) {
-            list.add(
-                new StepRecord(
-                    chunk * layout.chunkSteps() + e, global, flags, action, reward, offset, length));
-          }
-        }
+        steps
+            .computeIfAbsent(serial, s -> new ArrayList<>())
+            .addAll(ChunkEntries.decode(get(headers.get(i)), chunk, layout.chunkSteps()));
       }
     }
     List<StoredStream> streams = new ArrayList<>();
@@ -324,6 +262,7 @@ public final class RedisReplayStore implements ReplayStore {
     for (ChunkId id : commit.deletes()) {
       keys.add(chunkKey(id.stream(), id.chunk()));
     }
+    // In the order commit.lua reads them.
     List<byte[]> args = new ArrayList<>();
     args.add(bytes(String.valueOf(headerBytes)));
     args.add(bytes(String.valueOf(commit.appends().size())));
@@ -344,8 +283,8 @@ public final class RedisReplayStore implements ReplayStore {
     for (ChunkAppend append : commit.appends()) {
       args.add(bytes(String.valueOf(append.dataLengthBefore())));
       long firstSeq = append.steps().get(0).sequence();
-      args.add(bytes(String.valueOf((firstSeq % layout.chunkSteps()) * ENTRY_BYTES)));
-      args.add(entries(append));
+      args.add(bytes(String.valueOf((firstSeq % layout.chunkSteps()) * ChunkEntries.BYTES)));
+      args.add(ChunkEntries.encode(append.steps()));
       args.add(append.frames());
     }
     byte[][] keyArray = keys.toArray(new byte[0][]);
@@ -360,20 +299,6 @@ public final class RedisReplayStore implements ReplayStore {
             return connection.sync().eval(COMMIT_SCRIPT, ScriptOutputType.INTEGER, keyArray, argArray);
           }
         });
-  }
-
-  private static byte[] entries(ChunkAppend append) {
-    ByteBuffer buffer =
-        ByteBuffer.allocate(append.steps().size() * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (StepRecord r : append.steps()) {
-      buffer.putLong(r.globalIndex());
-      buffer.putInt(r.offset());
-      buffer.putInt(r.length());
-      buffer.putFloat(r.reward());
-      buffer.putInt(r.action());
-      buffer.put(r.flags());
-    }
-    return buffer.array();
   }
 
   @Override
@@ -525,6 +450,17 @@ public final class RedisReplayStore implements ReplayStore {
 
   private byte[] chunkKey(int stream, long chunk) {
     return bytes(prefix + ":c:" + stream + ":" + chunk);
+  }
+
+  private static String script(String name) {
+    try (var in = RedisReplayStore.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("the replay-service lacks its Redis script " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static byte[] bytes(String s) {

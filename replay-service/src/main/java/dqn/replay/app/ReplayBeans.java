@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 
 /** Builds the replay from configuration once, logs what is in effect, and closes it at shutdown. */
 @ApplicationScoped
-public class ReplayWiring {
+public class ReplayBeans {
 
-  private static final Logger LOG = Logger.getLogger(ReplayWiring.class);
+  private static final Logger LOG = Logger.getLogger(ReplayBeans.class);
 
   @Produces
   @ApplicationScoped
@@ -38,16 +38,7 @@ public class ReplayWiring {
 
   private Replay build(ReplayConfig config) {
     ReplaySettings settings = settings(config);
-    RateLimiter.Settings limiter =
-        new RateLimiter.Settings(
-            config.rateLimiter().minSizeToSample(),
-            config.rateLimiter().samplesPerInsert(),
-            config.rateLimiter().errorBuffer());
-    try {
-      limiter.validate(settings.capacity());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("dqn.replay.rate-limiter: " + e.getMessage(), e);
-    }
+    RateLimiter.Settings limiter = limiterSettings(config, settings.capacity());
     ReplayStore.Layout layout =
         new ReplayStore.Layout(settings.frameHeight(), settings.frameWidth(), settings.chunkSteps());
     ReplayStore store;
@@ -92,6 +83,18 @@ public class ReplayWiring {
 
   void close(@Disposes Replay replay) {
     replay.close();
+  }
+
+  static RateLimiter.Settings limiterSettings(ReplayConfig config, long capacity) {
+    try {
+      return new RateLimiter.Settings(
+              config.rateLimiter().minSizeToSample(),
+              config.rateLimiter().samplesPerInsert(),
+              config.rateLimiter().errorBuffer())
+          .validate(capacity);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("dqn.replay.rate-limiter: " + e.getMessage(), e);
+    }
   }
 
   static ReplaySettings settings(ReplayConfig config) {

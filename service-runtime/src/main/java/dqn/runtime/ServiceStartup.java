@@ -4,15 +4,16 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusBindException;
 
 /**
- * Starts a dqn service and turns start-up failures into messages a person can act on. Quarkus
+ * Starts this process's dqn service (in process; the launcher module starts services as child
+ * processes) and turns start-up failures into messages a person can act on. Quarkus
  * alone reports a busy port without saying which setting moves the service elsewhere.
  */
-public final class ServiceLauncher {
+public final class ServiceStartup {
 
   /** The environment variable every service reads its port from (quarkus.http.port). */
   public static final String PORT_VARIABLE = "DQN_PORT";
 
-  private ServiceLauncher() {}
+  private ServiceStartup() {}
 
   /** Runs the service until it is shut down; exits the JVM with status 1 if it cannot start. */
   public static void run(String serviceName, String... args) {

@@ -1,0 +1,35 @@
+package dqn.testkit;
+
+import dqn.runspec.RunSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The specifications at the edges of what the run specification accepts: each family's default
+ * with one key set to one of its {@link RunSpec#edges()} values, where the specification's checks
+ * accept the result. Each service's tests start its configuration checks on every one, so a value
+ * the run specification accepts never stops a service at start-up.
+ */
+public final class RunSpecEdges {
+
+  private RunSpecEdges() {}
+
+  /** By label ({@code family: key=value}), in a stable order; over a hundred of them. */
+  public static Map<String, RunSpec> accepted() {
+    Map<String, RunSpec> accepted = new LinkedHashMap<>();
+    for (String game : List.of(RunSpec.DEFAULT_GAME, "catch")) {
+      RunSpec base = RunSpec.forGame(game);
+      for (Map.Entry<String, List<String>> edge : RunSpec.edges().entrySet()) {
+        for (String value : edge.getValue()) {
+          try {
+            accepted.put(game + ": " + edge.getKey() + "=" + value, base.with(Map.of(edge.getKey(), value)));
+          } catch (IllegalArgumentException refusedBesideTheOtherValues) {
+            // e.g. the smallest capacity under Atari's learning start: not a specification to try.
+          }
+        }
+      }
+    }
+    return accepted;
+  }
+}
