@@ -120,7 +120,7 @@ class RunSpecTest {
                         pong.with(Map.of(key, value));
                       } catch (IllegalArgumentException e) {
                         // Only a check across keys may refuse an edge (a learning start above the capacity).
-                        assertFalse(e.getMessage().contains(key + "=" + value + ":"), e.getMessage());
+                        assertFalse(e.getMessage().contains(key + "=" + value + ": must"), e.getMessage());
                       }
                     }));
     assertEquals(List.of("4.9E-324", "1"), RunSpec.edges().get("algorithm.gamma"));

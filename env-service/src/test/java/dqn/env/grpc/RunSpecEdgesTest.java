@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dqn.env.config.ActorConfig;
 import dqn.runspec.RunSpec;
 import dqn.testkit.RunSpecEdges;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,8 @@ class RunSpecEdgesTest {
             ConfiguredActors.from(
                 new SmallRyeConfigBuilder()
                     .withMapping(ActorConfig.class)
+                    // Quarkus reads durations such as 10s; plain SmallRye only ISO-8601.
+                    .withConverter(Duration.class, 100, new DurationConverter())
                     .withDefaultValues(spec.envProperties())
                     .build()
                     .getConfigMapping(ActorConfig.class));
