@@ -1,9 +1,11 @@
 package dqn.testkit;
 
 import dqn.runspec.RunSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The specifications at the edges of what the run specification accepts: each family's default
@@ -31,5 +33,26 @@ public final class RunSpecEdges {
       }
     }
     return accepted;
+  }
+
+  /**
+   * Each accepted specification that a service's start-up checks refuse, with the label and the
+   * refusal's message; empty when the service starts on all of them.
+   */
+  public static List<String> refusedBy(Consumer<RunSpec> startUpChecks) {
+    Map<String, RunSpec> specs = accepted();
+    if (specs.size() < 100) {
+      throw new AssertionError("only " + specs.size() + " edge specifications: the run specification lost its edges");
+    }
+    List<String> refused = new ArrayList<>();
+    specs.forEach(
+        (label, spec) -> {
+          try {
+            startUpChecks.accept(spec);
+          } catch (RuntimeException e) {
+            refused.add(label + " -> " + e.getMessage());
+          }
+        });
+    return refused;
   }
 }
