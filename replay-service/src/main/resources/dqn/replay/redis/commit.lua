@@ -23,18 +23,20 @@ local stream_count = tonumber(take())
 local next_count = tonumber(take())
 local inserted_total = take()
 
-local streams = {}
-for i = 1, stream_count do
-  local name = take()
-  local serial = take()
-  streams[i] = { name = name, serial = serial }
+-- Pairs of arguments: { first, second } each.
+local function take_pairs(count)
+  local taken = {}
+  for i = 1, count do
+    local first = take()
+    local second = take()
+    taken[i] = { first, second }
+  end
+  return taken
 end
-local nexts = {}
-for i = 1, next_count do
-  local serial = take()
-  local next_sequence = take()
-  nexts[i] = { serial = serial, next_sequence = next_sequence }
-end
+
+local streams = take_pairs(stream_count) -- name, serial
+local nexts = take_pairs(next_count) -- serial, next sequence
+
 local appends = {}
 for i = 1, append_count do
   local frames_before = tonumber(take())
@@ -58,10 +60,10 @@ for i, append in ipairs(appends) do
 end
 
 for _, stream in ipairs(streams) do
-  redis.call('HSET', KEYS[1], stream.name, stream.serial)
+  redis.call('HSET', KEYS[1], stream[1], stream[2])
 end
-for _, entry in ipairs(nexts) do
-  redis.call('HSET', KEYS[2], entry.serial, entry.next_sequence)
+for _, next_sequence in ipairs(nexts) do
+  redis.call('HSET', KEYS[2], next_sequence[1], next_sequence[2])
 end
 for i = 1, delete_count do
   redis.call('DEL', KEYS[3 + append_count + i])
