@@ -53,6 +53,10 @@ import org.jboss.logging.Logger;
  * a retry of a commit that did apply is recognized and not applied twice. Samples read only the
  * frames they need: the byte ranges of a whole batch in one script call. Connection failures are
  * retried with exponential backoff, then reported as {@link ReplayException.StoreUnavailable}.
+ *
+ * <p>Longer than most classes here: it is the whole Redis adapter (connection and its options,
+ * AUTH and append-only checks at start, retries, loading, commit and reads), none of which another
+ * class needs; the entry layout is {@link ChunkEntries}', the scripts are resources.
  */
 public final class RedisReplayStore implements ReplayStore {
 
